@@ -1,0 +1,118 @@
+"""The `handleplan` command: a thin layer over the library that knows about exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.errors import HandleplanError, NotAPortfolio
+from generator.portfolio import load_portfolio
+from generator.report import FORMATS, format_report
+from generator.schemas import write_schemas
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _handle_errors(command: F) -> F:
+    """Map domain errors to exit codes: 2 for usage, 1 for anything the user must fix."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except NotAPortfolio as error:
+            raise click.UsageError(str(error)) from None
+        except HandleplanError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Roden af handleplan-repositoriet (mappen med focus_areas.yaml og projects/).",
+)
+@click.version_option(package_name="handleplan")
+@click.pass_context
+def main(context: click.Context, root: Path) -> None:
+    """Digitaliseringshandleplanen som kode: tjek projekterne og byg overblikket."""
+    context.obj = root
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text til mennesker, github til annoteringer i GitHub Actions, json til maskiner.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Tjek som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
+)
+@click.pass_obj
+@_handle_errors
+def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.datetime | None) -> None:
+    """Tjek projektfilerne mod programmets regler.
+
+    Uden PATHS tjekkes alle projekter i projects/. Afslutter med 0, når der ingen
+    fejl er (advarsler tæller ikke), og med 1 ved mindst én fejl.
+
+    Eksempel: handleplan validate projects/borgerblikket.yaml
+    """
+    portfolio = load_portfolio(root, paths, today=today.date() if today else None)
+    click.echo(format_report(portfolio, output_format), nl=False)
+    if portfolio.error_count:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Skriv intet; afslut med 1, hvis de gemte skemaer er forældede.")
+@click.pass_obj
+@_handle_errors
+def schema(root: Path, check: bool) -> None:
+    """Skriv JSON-skemaerne til editorer i schema/ ud fra datamodellen.
+
+    Editorer med YAML-understøttelse bruger dem til at foreslå felter og vise
+    forklaringer, mens man skriver.
+
+    Eksempel: handleplan schema --check
+    """
+    stale = write_schemas(root, check_only=check)
+    for path in stale:
+        click.echo(f"{'Forældet' if check else 'Skrev'}: {path}")
+    if check and stale:
+        raise click.ClickException("JSON-skemaerne er forældede. Kør 'handleplan schema' og commit resultatet.")
+    if not stale:
+        click.echo("JSON-skemaerne er opdaterede.")
+
+
+def run() -> None:
+    """Console entry point: no traceback reaches the user unless HANDLEPLAN_DEBUG is set."""
+    try:
+        main(prog_name="handleplan")
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("HANDLEPLAN_DEBUG"):
+            raise
+        click.echo(
+            f"Intern fejl i handleplan ({type(error).__name__}: {error}). "
+            "Kør igen med HANDLEPLAN_DEBUG=1 for detaljer, og meld fejlen til IT og Digitalisering.",
+            err=True,
+        )
+        sys.exit(3)

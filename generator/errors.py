@@ -1,0 +1,43 @@
+"""The one error hierarchy of handleplan; the CLI maps it to exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class HandleplanError(Exception):
+    """A problem the user can fix; its message is Danish and says how."""
+
+    def __init__(self, **values: object) -> None:
+        self.values = values
+        super().__init__(self.format_message())
+
+    def format_message(self) -> str:
+        """The Danish message shown to the user."""
+        raise NotImplementedError
+
+
+class NotAPortfolio(HandleplanError):
+    """The root has no focus_areas.yaml or no projects/ folder."""
+
+    def __init__(self, *, root: Path, missing: str) -> None:
+        super().__init__(root=root, missing=missing)
+
+    def format_message(self) -> str:
+        return (
+            f"{self.values['root']} ligner ikke en handleplan: {self.values['missing']} mangler. "
+            "Kør kommandoen fra roden af handleplan-repositoriet, eller angiv den med --root."
+        )
+
+
+class InvalidProgramme(HandleplanError):
+    """focus_areas.yaml has errors, so nothing that depends on it can be made."""
+
+    def __init__(self, *, errors: int) -> None:
+        super().__init__(errors=errors)
+
+    def format_message(self) -> str:
+        return (
+            f"focus_areas.yaml har {self.values['errors']} fejl. "
+            "Kør 'handleplan validate' for at se dem, og ret dem først."
+        )

@@ -1,0 +1,266 @@
+"""Bytes → YAML node tree → plain data, with every position kept for messages.
+
+libyaml's C composer builds the node tree; a small walker turns it into plain
+Python values in one pass, refusing duplicate keys, unknown tags, and alias or
+nesting bombs. Positions are looked up in the node tree only when a finding is
+reported, so the fast path pays nothing for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from schema.catalogue import Finding, Loc, finding
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_NODES = 20_000
+MAX_DEPTH = 40
+
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = SafeConstructor()
+
+# DDMMYY-NNNN or DDMMYYNNNN, not part of a longer number, date or case number.
+_CPR = re.compile(r"(?<![\d\-./])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\d\-./])")
+
+
+class DocumentError(Exception):
+    """The file cannot be read as a project at all; carries one located finding."""
+
+    def __init__(self, found: Finding) -> None:
+        super().__init__(found.message)
+        self.finding = found
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its plain data, its node tree and what the walk found."""
+
+    data: dict[str, Any]
+    root: MappingNode
+    findings: list[Finding] = field(default_factory=list)
+
+    def locate(self, found: Finding) -> Finding:
+        """The finding with its line and column taken from the node tree."""
+        line, column = locate(self.root, found.loc, at_key=found.at_key)
+        return found.at(line, column)
+
+
+def parse_document(text: str) -> Document:
+    """Parse the text of one project or programme file.
+
+    Raises:
+        DocumentError: the text is not YAML, is empty, is not a mapping at the
+            top, or is too deeply nested or aliased.
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(line, column)) from None
+    except yaml.reader.ReaderError as error:
+        line, column = _line_column(text, error.position)
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        detail = f"tegnet U+{code:04X} må ikke stå i en YAML-fil"
+        raise DocumentError(finding("HP001", detail=detail).at(line, column)) from None
+    except yaml.YAMLError as error:
+        raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(1, 1)) from None
+    except RecursionError:
+        raise DocumentError(
+            finding("HP004", detail="Filen er indlejret for mange niveauer.").at(1, 1)
+        ) from None
+    if root is None:
+        raise DocumentError(finding("HP003", detail="Filen er tom.").at(1, 1))
+    if not isinstance(root, MappingNode):
+        kind = "en liste" if isinstance(root, SequenceNode) else "en enkelt værdi"
+        detail = f"Øverst i filen skal der stå felter (feltnavn: værdi), ikke {kind}."
+        raise DocumentError(finding("HP003", detail=detail).at(*_position(root)))
+    walker = _Walker()
+    data = walker.construct(root, depth=0)
+    return Document(data=data, root=root, findings=walker.findings)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text without a byte-order mark.
+
+    Raises:
+        DocumentError: the file is too large or not UTF-8.
+    """
+    if len(raw) > MAX_FILE_BYTES:
+        detail = f"Filen fylder {len(raw):,} byte; grænsen er {MAX_FILE_BYTES:,}.".replace(",", ".")
+        raise DocumentError(finding("HP004", detail=detail).at(1, 1))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _line_column(raw, error.start)
+        detail = f"ugyldig byte 0x{raw[error.start]:02x}"
+        raise DocumentError(finding("HP002", detail=detail).at(line, column)) from None
+
+
+def find_cpr_numbers(text: str) -> list[Finding]:
+    """A located finding for everything in the text that has the form of a CPR number."""
+    found = []
+    for match in _CPR.finditer(text):
+        day, month, year, _ = (int(group) for group in match.groups())
+        if not _is_birth_date(day, month, year):
+            continue
+        line, column = _line_column(text, match.start())
+        masked = f"{match.group(1)}{match.group(2)}{match.group(3)}-****"
+        found.append(finding("HP007", masked=masked).at(line, column))
+    return found
+
+
+def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
+    """The 1-based line and column of a key path in the node tree.
+
+    Where the path leaves the file (a missing key), the position is that of the
+    key whose mapping lacks it, so the message points where the key belongs.
+    """
+    node: Node = root
+    anchor: Node = root
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            pair = next((p for p in reversed(node.value) if _key_text(p[0]) == part), None)
+            if pair is None:
+                break
+            key_node, value_node = pair
+            if last and at_key:
+                return _position(key_node)
+            anchor, node = key_node, value_node
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = anchor = node.value[part]
+        else:
+            break
+    else:
+        return _position(node)
+    return _position(anchor)
+
+
+def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    newline = "\n" if isinstance(text, str) else b"\n"
+    line_start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return text.count(newline, 0, offset) + 1, offset - line_start + 1  # type: ignore[arg-type]
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _key_text(node: Node) -> str | None:
+    return node.value if isinstance(node, ScalarNode) else None
+
+
+def _is_birth_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            dt.date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return _YAML_PROBLEMS.get(problem, problem)
+
+
+# libyaml's most common complaints, in Danish; anything else is shown as it is.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed in this context": "der står et kolon, hvor der ikke må stå et "
+    "(sæt teksten i anførselstegn, eller ret indrykningen)",
+    "mapping values are not allowed here": "der står et kolon, hvor der ikke må stå et "
+    "(sæt teksten i anførselstegn, eller ret indrykningen)",
+    "could not find expected ':'": "der mangler et kolon efter feltnavnet",
+    "found character that cannot start any token": "et tegn, der ikke må stå her (fx tabulator som indrykning)",
+    "did not find expected key": "forkert indrykning: et felt står ikke under det, det hører til",
+    "did not find expected '-' indicator": "forkert indrykning i en liste",
+    "found undefined alias": "et alias (*) uden et anker (&) med samme navn",
+    "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
+    "found duplicate anchor; first occurrence": "samme anker (&) er brugt to gange",
+    "expected a single document in the stream": "filen indeholder flere YAML-dokumenter (---); der må kun være ét",
+}
+
+
+class _Walker:
+    """Turns a node tree into plain values, within a budget of nodes and depth."""
+
+    def __init__(self) -> None:
+        self.nodes_left = MAX_NODES
+        self.findings: list[Finding] = []
+
+    def construct(self, node: Node, depth: int) -> Any:
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            detail = "Filen udfolder sig til for mange værdier (YAML-ankre og -aliaser brugt for meget)."
+            raise DocumentError(finding("HP004", detail=detail).at(*_position(node)))
+        if depth > MAX_DEPTH:
+            raise DocumentError(
+                finding("HP004", detail="Filen er indlejret for mange niveauer.").at(*_position(node))
+            )
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, SequenceNode):
+            self._expect_tag(node, _TAG + "seq")
+            return [self.construct(child, depth + 1) for child in node.value]
+        if isinstance(node, MappingNode):
+            self._expect_tag(node, _TAG + "map")
+            return self._mapping(node, depth)
+        raise DocumentError(finding("HP001", detail="ukendt YAML-element").at(*_position(node)))
+
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _TAG + "merge":
+                detail = "feltnavne skal være almindelig tekst (sammenfletning med << understøttes ikke)"
+                raise DocumentError(finding("HP001", detail=detail).at(*_position(key_node)))
+            # Keys are taken as written: 'no:' and 'on:' stay text, never booleans.
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in first_lines:
+                duplicate = finding("HP005", at_key=True, key=key, first_line=first_lines[key])
+                self.findings.append(duplicate.at(line, key_node.start_mark.column + 1))
+            else:
+                first_lines[key] = line
+            result[key] = self.construct(value_node, depth + 1)
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return _SCALARS.bool_values[node.value.lower()]
+        if tag == _TAG + "int":
+            return _SCALARS.construct_yaml_int(node)
+        if tag == _TAG + "float":
+            return _SCALARS.construct_yaml_float(node)
+        if tag == _TAG + "timestamp":
+            try:
+                return _SCALARS.construct_yaml_timestamp(node)
+            except (ValueError, ConstructorError, OverflowError):
+                return node.value  # an impossible date: the model reports it as such
+        raise DocumentError(
+            finding("HP001", detail=f"YAML-mærket '{tag}' understøttes ikke").at(*_position(node))
+        )
+
+    def _expect_tag(self, node: Node, expected: str) -> None:
+        if node.tag != expected:
+            detail = f"YAML-mærket '{node.tag}' understøttes ikke"
+            raise DocumentError(finding("HP001", detail=detail).at(*_position(node)))

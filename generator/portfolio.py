@@ -1,0 +1,192 @@
+"""Load the programme and every project file, validated, each with its findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.errors import NotAPortfolio
+from generator.loader import Document, DocumentError, decode, find_cpr_numbers, parse_document
+from schema.catalogue import Finding, Severity, finding
+from schema.checks import CheckContext, check_project
+from schema.common import SLUG_PATTERN
+from schema.messages import findings_from_validation_error
+from schema.programme import Programme
+from schema.project import Project
+
+PROJECTS_DIR = "projects"
+PROGRAMME_FILE = "focus_areas.yaml"
+PROJECT_SUFFIX = ".yaml"
+
+_SLUG = re.compile(SLUG_PATTERN)
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file of the portfolio: what it holds, if it could be read, and its findings."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    project_id: str | None = None
+    project: Project | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that fail validation."""
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings that are reported but pass."""
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The programme and the checked project files, in file-name order."""
+
+    root: Path
+    programme: Programme | None
+    programme_file: CheckedFile
+    project_files: tuple[CheckedFile, ...]
+
+    @property
+    def files(self) -> tuple[CheckedFile, ...]:
+        """The programme file first, then every project file."""
+        return (self.programme_file, *self.project_files)
+
+    @property
+    def projects(self) -> dict[str, Project]:
+        """Every project that could be read, by id."""
+        return {f.project_id: f.project for f in self.project_files if f.project_id and f.project}
+
+    @property
+    def error_count(self) -> int:
+        """How many findings fail validation."""
+        return sum(len(f.errors) for f in self.files)
+
+    @property
+    def warning_count(self) -> int:
+        """How many findings are warnings."""
+        return sum(len(f.warnings) for f in self.files)
+
+
+def load_portfolio(
+    root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = None
+) -> Portfolio:
+    """Read and check the programme and the project files under `root`.
+
+    With `paths`, only those files (or the project files in those folders) are
+    checked; related ids are still resolved against every project in `root`.
+
+    Raises:
+        NotAPortfolio: `root` has no focus_areas.yaml or no projects folder.
+    """
+    root = root.resolve()
+    projects_dir = root / PROJECTS_DIR
+    programme_path = root / PROGRAMME_FILE
+    if not projects_dir.is_dir():
+        raise NotAPortfolio(root=root, missing=f"mappen {PROJECTS_DIR}/")
+    programme_file, programme = load_programme(root)
+    selected = _select_project_paths(projects_dir, [p for p in paths if p.resolve() != programme_path])
+    context = None
+    if programme is not None:
+        ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")} | {p.stem for p in selected}
+        context = CheckContext(programme, today or dt.date.today(), frozenset(ids))
+    project_files = tuple(_check_project_file(path, root, context) for path in selected)
+    return Portfolio(root, programme, programme_file, project_files)
+
+
+def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
+    """The checked focus_areas.yaml, and the programme if it has no errors.
+
+    Raises:
+        NotAPortfolio: `root` has no focus_areas.yaml.
+    """
+    path = root.resolve() / PROGRAMME_FILE
+    if not path.is_file():
+        raise NotAPortfolio(root=root.resolve(), missing=PROGRAMME_FILE)
+    return _check_model_file(path, root.resolve(), Programme)
+
+
+def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:
+    chosen = list(paths) or [projects_dir]
+    selected: dict[Path, None] = {}
+    for path in chosen:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.suffix in (".yaml", ".yml") and child.is_file():
+                    selected[child.resolve()] = None
+        else:
+            selected[path.resolve()] = None
+    return list(selected)
+
+
+def _check_project_file(path: Path, root: Path, context: CheckContext | None) -> CheckedFile:
+    shown = _shown_path(path, root)
+    project_id = path.stem
+    id_findings: list[Finding] = []
+    if path.suffix != PROJECT_SUFFIX or not _SLUG.fullmatch(project_id):
+        id_findings.append(finding("HP006", name=path.name).at(1, 1))
+    document, findings = _read(path)
+    project = None
+    if document is not None:
+        project, model_findings = _validate(document, Project)
+        findings += model_findings
+        if project is not None and context is not None:
+            findings += [document.locate(f) for f in check_project(project, context)]
+    return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
+
+
+def _check_model_file(
+    path: Path, root: Path, model: type[ModelT]
+) -> tuple[CheckedFile, ModelT | None]:
+    document, findings = _read(path)
+    instance = None
+    if document is not None:
+        instance, model_findings = _validate(document, model)
+        findings += model_findings
+    return CheckedFile(_shown_path(path, root), _in_file_order(findings)), instance
+
+
+def _read(path: Path) -> tuple[Document | None, list[Finding]]:
+    """The parsed document, or None, with what reading it found (CPR numbers, duplicate keys)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [finding("HP003", detail=f"Filen kan ikke læses: {error.strerror}.").at(1, 1)]
+    try:
+        text = decode(raw)
+    except DocumentError as error:
+        return None, [error.finding]
+    findings = find_cpr_numbers(text)
+    try:
+        document = parse_document(text)
+    except DocumentError as error:
+        return None, [*findings, error.finding]
+    return document, [*findings, *document.findings]
+
+
+def _validate(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Finding]]:
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as error:
+        return None, [document.locate(f) for f in findings_from_validation_error(error, model)]
+
+
+def _in_file_order(findings: list[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.line or 0, f.column or 0, f.code)))
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,98 @@
+"""Write a portfolio's findings as text, GitHub Actions annotations or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from generator.portfolio import CheckedFile, Portfolio
+from schema.catalogue import Finding, Severity
+from schema.messages import display_path
+
+JSON_SCHEMA_VERSION = 1
+FORMATS = ("text", "github", "json")
+
+
+def format_report(portfolio: Portfolio, output_format: str) -> str:
+    """The whole report in one of FORMATS, ending with a newline."""
+    if output_format == "json":
+        return json.dumps(report_as_json(portfolio), ensure_ascii=False, indent=2) + "\n"
+    lines = _github_lines(portfolio) if output_format == "github" else _text_lines(portfolio)
+    return "".join(f"{line}\n" for line in (*lines, summary(portfolio)))
+
+
+def summary(portfolio: Portfolio) -> str:
+    """One Danish line: how much was checked and what was found."""
+    checked = len(portfolio.project_files)
+    errors, warnings = portfolio.error_count, portfolio.warning_count
+    failing = sum(1 for f in portfolio.files if f.errors)
+    found = []
+    if errors:
+        found.append(f"{errors} fejl i {failing} {'fil' if failing == 1 else 'filer'}")
+    if warnings:
+        found.append(f"{warnings} {'advarsel' if warnings == 1 else 'advarsler'}")
+    projects = f"{checked} {'projekt' if checked == 1 else 'projekter'}"
+    return f"Tjekkede {projects}: {' og '.join(found) if found else 'ingen fejl eller advarsler'}."
+
+
+def report_as_json(portfolio: Portfolio) -> dict[str, object]:
+    """The report as plain data; its shape is versioned by `schema_version`."""
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "summary": {
+            "projects_checked": len(portfolio.project_files),
+            "errors": portfolio.error_count,
+            "warnings": portfolio.warning_count,
+            "files_with_errors": sum(1 for f in portfolio.files if f.errors),
+        },
+        "findings": [
+            {
+                "file": checked.path,
+                "line": found.line,
+                "column": found.column,
+                "code": found.code,
+                "severity": found.severity.value,
+                "title": found.rule.title,
+                "message": found.message,
+                "fix": found.fix,
+                "key_path": display_path(found.loc) if found.loc else None,
+            }
+            for checked, found in _all_findings(portfolio)
+        ],
+    }
+
+
+def _all_findings(portfolio: Portfolio) -> Iterator[tuple[CheckedFile, Finding]]:
+    for checked in portfolio.files:
+        for found in checked.findings:
+            yield checked, found
+
+
+def _text_lines(portfolio: Portfolio) -> Iterator[str]:
+    for checked, found in _all_findings(portfolio):
+        yield f"{checked.path}:{found.line}:{found.column}: {found.code} {found.severity.label}: {found.message}"
+        yield f"    Sådan retter du det: {found.fix}"
+
+
+def _github_lines(portfolio: Portfolio) -> Iterator[str]:
+    for checked, found in _all_findings(portfolio):
+        level = "error" if found.severity is Severity.ERROR else "warning"
+        properties = ",".join(
+            f"{key}={_escape_property(str(value))}"
+            for key, value in (
+                ("file", checked.path),
+                ("line", found.line),
+                ("col", found.column),
+                ("title", f"{found.code} {found.rule.title}"),
+            )
+        )
+        yield f"::{level} {properties}::{_escape_data(f'{found.message} {found.fix}')}"
+
+
+def _escape_data(text: str) -> str:
+    # The escaping GitHub's workflow commands expect (@actions/core's escapeData).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

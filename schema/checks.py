@@ -1,0 +1,191 @@
+"""The programme's rules, checked on a project that already has the right shape.
+
+Each check is registered under its catalogue code. Checks whose rule applies
+`past_idea` are skipped for ideas: for them the rule is "not yet required".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
+from schema.programme import Programme
+from schema.project import ProjectModelGovernance, Project, Scope, Status
+
+SIGNOFF_ROLES: dict[str, str] = {
+    "dpo": "databeskyttelsesrådgiveren",
+    "security": "informationssikkerhedskoordinatoren",
+    "it": "IT og Digitalisering",
+}
+
+CONSIDERATION_TOPICS: dict[str, str] = {
+    "citizens": "borgerinddragelse og samskabelse",
+    "coherence": "sammenhæng med andre digitale løsninger",
+    "climate": "klima og ressourcer",
+}
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check needs to know beyond the project itself."""
+
+    programme: Programme
+    today: dt.date
+    project_ids: frozenset[str]
+
+
+Check = Callable[[Project, CheckContext], Iterator[Finding]]
+CHECKS: dict[str, Check] = {}
+
+
+def _check(code: str) -> Callable[[Check], Check]:
+    def register(function: Check) -> Check:
+        assert code in rule_catalogue(), f"{code} is not in rules.yaml"
+        CHECKS[code] = function
+        return function
+
+    return register
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A Danish " Mente du 'x'?" hint, or an empty string when nothing is close."""
+    matches = get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" Mente du '{matches[0]}'?" if matches else ""
+
+
+def applicable_codes(project: Project) -> list[str]:
+    """The codes of the registered checks that apply to this project now."""
+    codes = []
+    for code in CHECKS:
+        if rule_catalogue()[code].applies_to is AppliesTo.PAST_IDEA and not project.status.is_past_idea:
+            continue
+        codes.append(code)
+    return codes
+
+
+def check_project(project: Project, context: CheckContext) -> list[Finding]:
+    """Every finding of every rule that applies to this project."""
+    return [found for code in applicable_codes(project) for found in CHECKS[code](project, context)]
+
+
+@_check("HP101")
+def _has_focus_area(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if not project.focus_areas:
+        yield finding("HP101", ("focus_areas",))
+
+
+@_check("HP102")
+def _focus_areas_known(project: Project, context: CheckContext) -> Iterator[Finding]:
+    known = context.programme.focus_areas_by_id
+    for index, area in enumerate(project.focus_areas):
+        if area not in known:
+            yield finding("HP102", ("focus_areas", index), value=area, hint=did_you_mean(area, known))
+
+
+@_check("HP103")
+def _anchoring_known(project: Project, context: CheckContext) -> Iterator[Finding]:
+    known = context.programme.anchorings
+    if project.anchoring not in known:
+        value = project.anchoring
+        yield finding("HP103", ("anchoring",), value=value, hint=did_you_mean(value, known))
+
+
+@_check("HP104")
+def _signoffs_present(project: Project, context: CheckContext) -> Iterator[Finding]:
+    for key, role in SIGNOFF_ROLES.items():
+        if getattr(project.signoffs, key) is None:
+            yield finding("HP104", ("signoffs", key), role=role, key=key)
+
+
+@_check("HP105")
+def _signoffs_not_in_future(project: Project, context: CheckContext) -> Iterator[Finding]:
+    for key, role in SIGNOFF_ROLES.items():
+        signoff = getattr(project.signoffs, key)
+        if signoff is not None and signoff.date > context.today:
+            yield finding(
+                "HP105", ("signoffs", key, "date"), role=role, date=signoff.date.isoformat()
+            )
+
+
+@_check("HP106")
+def _end_after_start(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if project.start and project.end and project.end < project.start:
+        yield finding("HP106", ("end",), start=project.start.isoformat(), end=project.end.isoformat())
+
+
+@_check("HP107")
+def _common_has_initiative(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if project.scope is Scope.COMMON and project.common_initiative is None:
+        yield finding("HP107", ("scope",))
+
+
+@_check("HP108")
+def _has_governance(project: Project, context: CheckContext) -> Iterator[Finding]:
+    governance = project.governance
+    if governance is None:
+        yield finding("HP108", ("governance",))
+    elif isinstance(governance, ProjectModelGovernance) and governance.business_case is None:
+        yield finding("HP108", ("governance", "business_case"))
+
+
+@_check("HP109")
+def _has_infrastructure_stance(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if project.infrastructure is None:
+        yield finding("HP109", ("infrastructure",))
+
+
+@_check("HP110")
+def _related_exist(project: Project, context: CheckContext) -> Iterator[Finding]:
+    for index, related in enumerate(project.related):
+        if related not in context.project_ids:
+            yield finding(
+                "HP110",
+                ("related", index),
+                value=related,
+                hint=did_you_mean(related, context.project_ids),
+            )
+
+
+@_check("HP111")
+def _local_has_no_initiative(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if project.scope is Scope.LOCAL and project.common_initiative is not None:
+        yield finding("HP111", ("common_initiative",), at_key=True)
+
+
+@_check("HP201")
+def _considerations_present(project: Project, context: CheckContext) -> Iterator[Finding]:
+    for key, topic in CONSIDERATION_TOPICS.items():
+        if getattr(project.considerations, key) is None:
+            yield finding("HP201", ("considerations", key), topic=topic, key=key)
+
+
+@_check("HP202")
+def _has_kle(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if not project.kle:
+        yield finding("HP202", ("kle",))
+
+
+@_check("HP203")
+def _not_overdue(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if project.end and project.end < context.today and not project.status.is_closed:
+        yield finding("HP203", ("end",), end=project.end.isoformat(), status=project.status.label)
+
+
+@_check("HP204")
+def _benefits_followed_up(project: Project, context: CheckContext) -> Iterator[Finding]:
+    governance = project.governance
+    if not isinstance(governance, ProjectModelGovernance) or governance.business_case is None:
+        return
+    if project.status in (Status.IDEA, Status.CANCELLED):
+        return
+    for index, benefit in enumerate(governance.business_case.benefits):
+        if benefit.realisation_date < context.today and not benefit.has_realised_value:
+            yield finding(
+                "HP204",
+                ("governance", "business_case", "benefits", index),
+                benefit=benefit.description,
+                date=benefit.realisation_date.isoformat(),
+            )

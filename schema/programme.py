@@ -1,0 +1,77 @@
+"""The model of `focus_areas.yaml`: the programme, its focus areas and departments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from pydantic import Field, model_validator
+
+from schema.common import LongText, Slug, StrictModel, Text
+
+
+class Period(StrictModel):
+    """The years the programme runs."""
+
+    start: dt.date = Field(title="Start", description="Programmets første dag.")
+    end: dt.date = Field(title="Slut", description="Programmets sidste dag.")
+
+
+class FocusArea(StrictModel):
+    """One of the programme's focus areas."""
+
+    id: Slug = Field(title="Id", description="Stabil kort nøgle, som projekterne henviser til.")
+    number: int = Field(ge=1, le=99, title="Nummer", description="Fokusområdets nummer i programmet.")
+    title: Text = Field(title="Titel", description="Fokusområdets navn.")
+    description: LongText = Field(
+        title="Beskrivelse", description="Hvad fokusområdet kræver af et projekt."
+    )
+
+
+class Department(StrictModel):
+    """A department (fagområde) a project can be anchored in."""
+
+    id: Slug = Field(title="Id", description="Stabil kort nøgle, som projekterne henviser til.")
+    name: Text = Field(title="Navn", description="Fagområdets navn.")
+
+
+class Programme(StrictModel):
+    """The digitalisation programme a portfolio is steered by."""
+
+    name: Text = Field(title="Navn", description="Programmets navn.")
+    organisation: Text = Field(title="Organisation", description="Kommunens navn.")
+    period: Period = Field(title="Periode", description="Programmets periode.")
+    central_team: Department = Field(
+        title="Centralt team",
+        description="Det centrale digitaliseringsteam, som projekter også kan forankres i.",
+    )
+    focus_areas: list[FocusArea] = Field(
+        min_length=1, title="Fokusområder", description="Programmets fokusområder."
+    )
+    departments: list[Department] = Field(
+        min_length=1, title="Fagområder", description="Kommunens fagområder."
+    )
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Programme:
+        for kind, ids in (
+            ("fokusområde-id", [area.id for area in self.focus_areas]),
+            ("fokusområde-nummer", [str(area.number) for area in self.focus_areas]),
+            ("forankrings-id", [self.central_team.id] + [d.id for d in self.departments]),
+        ):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"{kind} forekommer flere gange: {', '.join(duplicates)}")
+        if self.period.end < self.period.start:
+            raise ValueError("periodens slut ligger før dens start")
+        return self
+
+    @cached_property
+    def focus_areas_by_id(self) -> dict[str, FocusArea]:
+        """Focus areas keyed by id, in programme order."""
+        return {area.id: area for area in sorted(self.focus_areas, key=lambda a: a.number)}
+
+    @cached_property
+    def anchorings(self) -> dict[str, str]:
+        """Every allowed anchoring id with its Danish name, the central team first."""
+        return {self.central_team.id: self.central_team.name} | {d.id: d.name for d in self.departments}

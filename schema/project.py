@@ -1,0 +1,390 @@
+"""The model of one project file, `projects/<id>.yaml`.
+
+Field titles and descriptions are Danish: they become editor tooltips through
+the JSON Schema and the field reference on the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, StringConstraints
+
+from schema.common import Email, LongText, Slug, StrictModel, Text, Url
+
+
+class Status(str, Enum):
+    """Where a project is in its life."""
+
+    IDEA = "idea"
+    STARTUP = "startup"
+    EXECUTION = "execution"
+    BENEFITS = "benefits"
+    COMPLETED = "completed"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        """The Danish name shown to users."""
+        return STATUS_LABELS[self]
+
+    @property
+    def is_past_idea(self) -> bool:
+        """True once the project has left the idea bank and must follow the start-up rules."""
+        return self is not Status.IDEA
+
+    @property
+    def is_closed(self) -> bool:
+        """True for a project that has ended, one way or the other."""
+        return self in (Status.COMPLETED, Status.CANCELLED)
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.IDEA: "Idé",
+    Status.STARTUP: "Opstart",
+    Status.EXECUTION: "Gennemførelse",
+    Status.BENEFITS: "Drift og gevinstrealisering",
+    Status.COMPLETED: "Afsluttet",
+    Status.PAUSED: "Sat i bero",
+    Status.CANCELLED: "Stoppet",
+}
+
+
+class Scope(str, Enum):
+    """Whether the project is decided locally or jointly for all municipalities."""
+
+    LOCAL = "local"
+    COMMON = "common"
+
+    @property
+    def label(self) -> str:
+        """The Danish name shown to users."""
+        return "Lokalt" if self is Scope.LOCAL else "Fælleskommunalt"
+
+
+class InfrastructureComponent(str, Enum):
+    """Components of the common-municipal infrastructure (KOMBIT's KDI)."""
+
+    ORGANISATION = "organisation"
+    KLASSIFIKATION = "klassifikation"
+    SAGS_OG_DOKUMENTINDEKS = "sags-og-dokumentindeks"
+    YDELSESINDEKS = "ydelsesindeks"
+    BESKEDFORDELER = "beskedfordeler"
+    ADGANGSSTYRING = "adgangsstyring"
+    SERVICEPLATFORMEN = "serviceplatformen"
+    FORDELINGSKOMPONENT = "fordelingskomponent"
+    DIGITAL_POST = "digital-post"
+
+    @property
+    def label(self) -> str:
+        """The Danish name shown to users."""
+        return COMPONENT_LABELS[self]
+
+
+COMPONENT_LABELS: dict[InfrastructureComponent, str] = {
+    InfrastructureComponent.ORGANISATION: "Organisation",
+    InfrastructureComponent.KLASSIFIKATION: "Klassifikation",
+    InfrastructureComponent.SAGS_OG_DOKUMENTINDEKS: "Sags- og dokumentindeks",
+    InfrastructureComponent.YDELSESINDEKS: "Ydelsesindeks",
+    InfrastructureComponent.BESKEDFORDELER: "Beskedfordeler",
+    InfrastructureComponent.ADGANGSSTYRING: "Adgangsstyring",
+    InfrastructureComponent.SERVICEPLATFORMEN: "Serviceplatformen",
+    InfrastructureComponent.FORDELINGSKOMPONENT: "Fordelingskomponent",
+    InfrastructureComponent.DIGITAL_POST: "Digital Post",
+}
+
+# KLE: main group, group, subject (NN.NN.NN), optionally a handling facet such as G01.
+KLE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}(?:\s?[A-Z]\d{2})?$"
+Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN)]
+
+
+class Person(StrictModel):
+    """A named person with an e-mail address."""
+
+    name: Text = Field(title="Navn", description="Personens fulde navn.")
+    email: Email = Field(title="E-mail", description="Personens arbejds-e-mail.")
+
+
+class CommonInitiative(StrictModel):
+    """The joint initiative a common-municipal project belongs to."""
+
+    name: Text = Field(
+        title="Initiativ",
+        description="Navnet på det fælleskommunale initiativ, fx 'Den fælleskommunale infrastruktur'.",
+    )
+    body: Text = Field(
+        title="Ansvarlig organisation",
+        description="Hvem står bag initiativet, fx KL, KOMBIT eller Digitaliseringsstyrelsen.",
+    )
+    url: Url = Field(title="Link", description="Link til initiativets egen beskrivelse.")
+
+
+class Signoff(StrictModel):
+    """Who approved the project at start-up, and when."""
+
+    name: Text = Field(title="Navn", description="Hvem gav godkendelsen.")
+    date: dt.date = Field(title="Dato", description="Hvornår godkendelsen blev givet (ÅÅÅÅ-MM-DD).")
+    reference: Text | None = Field(
+        default=None,
+        title="Reference",
+        description="Henvisning til dokumentationen, fx konsekvensanalyse (DPIA), "
+        "risikovurdering eller databehandleraftale, med sagsnummer.",
+    )
+
+
+class Signoffs(StrictModel):
+    """The three start-up sign-offs the programme requires."""
+
+    dpo: Signoff | None = Field(
+        default=None,
+        title="Databeskyttelsesrådgiver",
+        description="Databeskyttelsesrådgiverens inddragelse i opstartsfasen.",
+    )
+    security: Signoff | None = Field(
+        default=None,
+        title="Informationssikkerhedskoordinator",
+        description="Informationssikkerhedskoordinatorens inddragelse i opstartsfasen.",
+    )
+    it: Signoff | None = Field(
+        default=None,
+        title="IT og Digitalisering",
+        description="IT og Digitaliserings inddragelse i opstartsfasen.",
+    )
+
+
+class Milestone(StrictModel):
+    """A planned step in the project."""
+
+    title: Text = Field(title="Milepæl", description="Hvad skal være nået.")
+    date: dt.date = Field(title="Dato", description="Planlagt dato (ÅÅÅÅ-MM-DD).")
+    done: bool = Field(default=False, title="Nået", description="Sæt til true, når milepælen er nået.")
+
+
+class Benefit(StrictModel):
+    """One expected benefit of the business case (gevinst)."""
+
+    description: Text = Field(title="Gevinst", description="Hvad bliver bedre, og for hvem.")
+    amount_dkk_per_year: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        title="Beløb (kr. pr. år)",
+        description="Forventet økonomisk gevinst i kroner pr. år. Udelades for en kvalitativ gevinst.",
+    )
+    owner: Text = Field(
+        title="Gevinstejer", description="Hvem er ansvarlig for, at gevinsten bliver hentet."
+    )
+    realisation_date: dt.date = Field(
+        title="Realiseringsdato", description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD)."
+    )
+    realised_dkk_per_year: Annotated[int, Field(ge=0)] | None = Field(
+        default=None,
+        title="Realiseret (kr. pr. år)",
+        description="Den realiserede økonomiske gevinst i kroner pr. år, når den kendes.",
+    )
+    realised_note: Text | None = Field(
+        default=None,
+        title="Realiseret (beskrivelse)",
+        description="Hvad der faktisk er opnået, især for en kvalitativ gevinst.",
+    )
+
+    @property
+    def is_qualitative(self) -> bool:
+        """True for a benefit without an amount."""
+        return self.amount_dkk_per_year is None
+
+    @property
+    def has_realised_value(self) -> bool:
+        """True once a realised amount or description is recorded."""
+        return self.realised_dkk_per_year is not None or self.realised_note is not None
+
+
+class BusinessCase(StrictModel):
+    """The business case with benefit realisation (gevinstrealisering)."""
+
+    reference: Text = Field(
+        title="Businesscase",
+        description="Hvor businesscasen ligger, fx sagsnummer eller link.",
+    )
+    benefits: list[Benefit] = Field(
+        min_length=1,
+        title="Gevinster",
+        description="De forventede gevinster med gevinstejer og realiseringsdato.",
+    )
+
+
+class ProjectModelGovernance(StrictModel):
+    """The municipality's project model with a business case."""
+
+    model: Literal["project_model"] = Field(
+        title="Styringsmodel", description="Kommunens projektmodel med businesscase."
+    )
+    business_case: BusinessCase | None = Field(
+        default=None,
+        title="Businesscase",
+        description="Businesscase med gevinstrealisering. Påkrævet efter idéfasen.",
+    )
+
+
+class SmallProjectGovernance(StrictModel):
+    """A declared small project run on an alternative model."""
+
+    model: Literal["small_project"] = Field(
+        title="Styringsmodel", description="Et lille projekt på en alternativ model."
+    )
+    reason: Text = Field(
+        title="Begrundelse",
+        description="Hvorfor projektet er så lille, at projektmodel og businesscase ikke er nødvendige.",
+    )
+    alternative_model: Text | None = Field(
+        default=None,
+        title="Alternativ model",
+        description="Hvordan projektet styres i stedet, fx en enkel handleplan.",
+    )
+
+
+Governance = Annotated[
+    Union[ProjectModelGovernance, SmallProjectGovernance],
+    Field(discriminator="model"),
+]
+
+
+class FollowsInfrastructure(StrictModel):
+    """The project follows the common-municipal infrastructure."""
+
+    follows: Literal[True] = Field(
+        title="Følger infrastrukturen",
+        description="true: projektet følger den fælleskommunale infrastruktur.",
+    )
+    components: list[InfrastructureComponent] = Field(
+        default_factory=list,
+        title="Komponenter",
+        description="De komponenter i infrastrukturen, projektet bruger.",
+    )
+    note: Text | None = Field(default=None, title="Bemærkning", description="Uddybning.")
+
+
+class InfrastructureDeviation(StrictModel):
+    """The project deviates from the common-municipal infrastructure, with a reason."""
+
+    follows: Literal[False] = Field(
+        title="Følger infrastrukturen",
+        description="false: projektet afviger fra den fælleskommunale infrastruktur.",
+    )
+    deviation: Text = Field(
+        title="Begrundelse for afvigelse",
+        description="Hvorfor infrastrukturen ikke følges, og hvad der gøres i stedet.",
+    )
+
+
+Infrastructure = Annotated[
+    Union[FollowsInfrastructure, InfrastructureDeviation],
+    Field(discriminator="follows"),
+]
+
+
+class Considerations(StrictModel):
+    """How the project has thought about the programme's cross-cutting concerns."""
+
+    citizens: Text | None = Field(
+        default=None,
+        title="Borgerinddragelse",
+        description="Hvordan borgerne er tænkt ind tidligt, og om projektet kan samskabes med dem.",
+    )
+    coherence: Text | None = Field(
+        default=None,
+        title="Sammenhæng",
+        description="Hvordan løsningen hænger sammen med andre digitale løsninger og brugernes forløb.",
+    )
+    climate: Text | None = Field(
+        default=None,
+        title="Klima og ressourcer",
+        description="Projektets betydning for klima og ressourceforbrug.",
+    )
+
+
+class Link(StrictModel):
+    """A link to more about the project."""
+
+    title: Text = Field(title="Titel", description="Linkets tekst.")
+    url: Url = Field(title="Adresse", description="Adressen, fx på intranettet.")
+
+
+class Project(StrictModel):
+    """One digitalisation project in the action plan."""
+
+    title: Text = Field(title="Titel", description="Projektets navn, som det vises i handleplanen.")
+    summary: LongText = Field(
+        title="Resumé",
+        description="Kort beskrivelse af projektet: formål, indhold og målgruppe. Markdown er tilladt.",
+    )
+    status: Status = Field(
+        title="Status",
+        description="idea (Idé), startup (Opstart), execution (Gennemførelse), "
+        "benefits (Drift og gevinstrealisering), completed (Afsluttet), paused (Sat i bero) "
+        "eller cancelled (Stoppet).",
+    )
+    focus_areas: list[Slug] = Field(
+        title="Fokusområder",
+        description="Et eller flere af programmets fokusområder (id fra focus_areas.yaml).",
+    )
+    scope: Scope = Field(
+        title="Omfang",
+        description="local (besluttet i kommunen) eller common (fælleskommunalt: besluttet i fællesskab "
+        "for alle kommuner).",
+    )
+    common_initiative: CommonInitiative | None = Field(
+        default=None,
+        title="Fælleskommunalt initiativ",
+        description="Det fælleskommunale initiativ, et fælleskommunalt projekt hører til.",
+    )
+    anchoring: Slug = Field(
+        title="Forankring",
+        description="Hvor projektet er forankret: det centrale digitaliseringsteam eller et fagområde "
+        "(id fra focus_areas.yaml).",
+    )
+    owner: Person = Field(title="Projektejer", description="Projektejeren.")
+    lead: Person = Field(title="Projektleder", description="Projektlederen.")
+    start: dt.date | None = Field(
+        default=None, title="Start", description="Planlagt startdato (ÅÅÅÅ-MM-DD)."
+    )
+    end: dt.date | None = Field(
+        default=None, title="Slut", description="Planlagt slutdato (ÅÅÅÅ-MM-DD)."
+    )
+    milestones: list[Milestone] = Field(
+        default_factory=list, title="Milepæle", description="Projektets planlagte milepæle."
+    )
+    signoffs: Signoffs = Field(
+        default_factory=Signoffs,
+        title="Godkendelser",
+        description="Databeskyttelsesrådgiver, informationssikkerhedskoordinator og IT og Digitalisering "
+        "skal inddrages i opstartsfasen.",
+    )
+    governance: Governance | None = Field(
+        default=None,
+        title="Styring",
+        description="Projektmodel med businesscase og gevinstrealisering, eller et lille projekt på en "
+        "alternativ model med begrundelse.",
+    )
+    infrastructure: Infrastructure | None = Field(
+        default=None,
+        title="Fælleskommunal infrastruktur",
+        description="Om projektet følger den fælleskommunale infrastruktur, eller en begrundet afvigelse.",
+    )
+    considerations: Considerations = Field(
+        default_factory=Considerations,
+        title="Overvejelser",
+        description="Borgerinddragelse, sammenhæng og klima.",
+    )
+    related: list[Slug] = Field(
+        default_factory=list,
+        title="Relaterede projekter",
+        description="Id'er på relaterede projekter (filnavnet uden .yaml).",
+    )
+    kle: list[Kle] = Field(
+        default_factory=list,
+        title="KLE-numre",
+        description="KLE-numre, som projektets data opmærkes med (NN.NN.NN, evt. med handlingsfacet som G01).",
+    )
+    links: list[Link] = Field(default_factory=list, title="Links", description="Links til mere om projektet.")
