@@ -32,7 +32,7 @@ _TAG = "tag:yaml.org,2002:"
 _SCALARS = SafeConstructor()
 
 # DDMMYY-NNNN or DDMMYYNNNN, not part of a longer number, date or case number.
-_CPR = re.compile(r"(?<![\d\-./])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\d\-./])")
+_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\d-])")
 
 
 class DocumentError(Exception):
@@ -192,6 +192,12 @@ _YAML_PROBLEMS = {
     "found unexpected end of stream": "filen slutter midt i en værdi (mangler et afsluttende anførselstegn?)",
     "found duplicate anchor; first occurrence": "samme anker (&) er brugt to gange",
     "expected a single document in the stream": "filen indeholder flere YAML-dokumenter (---); der må kun være ét",
+    "but found another document": "filen indeholder flere YAML-dokumenter (---); der må kun være ét",
+    "found a tab character that violates indentation": "tabulator brugt som indrykning; brug mellemrum",
+    "block sequence entries are not allowed in this context": "et listepunkt (- ) står, hvor der ikke må stå et "
+    "(ret indrykningen)",
+    "did not find expected node content": "der mangler en værdi",
+    "found unknown escape character": "ukendt escape-tegn efter \\ i en tekst i dobbelte anførselstegn",
 }
 
 

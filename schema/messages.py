@@ -32,7 +32,7 @@ _DETAILS: dict[str, str] = {
     "dict_type": "skal være et afsnit med felter (feltnavn: værdi)",
     "enum": "skal være en af: {expected}",
     "literal_error": "skal være en af: {expected}",
-    "union_tag_invalid": "'{discriminator}' skal være en af: {expected_tags}",
+    "union_tag_invalid": "{discriminator} skal være en af: {expected_tags}",
     "union_tag_not_found": "feltet {discriminator} mangler",
     "too_short": "skal have mindst {min_length} element(er)",
     "too_long": "må højst have {max_length} elementer",

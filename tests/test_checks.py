@@ -1,0 +1,225 @@
+"""Each programme rule: a project that breaks it is reported, one that keeps it is not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+
+from schema.catalogue import rule_catalogue
+from schema.checks import CHECKS, CheckContext, check_project
+from schema.programme import Programme
+from schema.project import Project
+from tests.conftest import REPO, TODAY, VALID_PROJECT, valid_project
+
+PROGRAMME = Programme.model_validate(yaml.safe_load((REPO / "focus_areas.yaml").read_text(encoding="utf-8")))
+CONTEXT = CheckContext(PROGRAMME, TODAY, frozenset({"digital-post", "aula"}))
+
+PAST = dt.date(2025, 1, 1)
+FUTURE = dt.date(2027, 1, 1)
+
+
+def _signoffs(**changes: Any) -> dict[str, Any]:
+    signoffs = dict(VALID_PROJECT["signoffs"])
+    for key, value in changes.items():
+        if value is None:
+            signoffs.pop(key)
+        else:
+            signoffs[key] = value
+    return signoffs
+
+
+def _benefit(**changes: Any) -> dict[str, Any]:
+    benefit = dict(VALID_PROJECT["governance"]["business_case"]["benefits"][0], **changes)
+    return {"model": "project_model", "business_case": {"reference": "Sag 1", "benefits": [benefit]}}
+
+
+def findings_of(project: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...], str]]:
+    found = check_project(Project.model_validate(project), CONTEXT)
+    return [(f.code, f.loc, f.message) for f in found]
+
+
+BROKEN = [
+    pytest.param(
+        valid_project(focus_areas=[]),
+        ("HP101", ("focus_areas",), "Projektet er ikke placeret i noget fokusområde."),
+        id="HP101-no-focus-area",
+    ),
+    pytest.param(
+        valid_project(focus_areas=["digitale-fundamenter", "klima-og-ressourcer"]),
+        ("HP102", ("focus_areas", 1), "Ukendt fokusområde 'klima-og-ressourcer'. Mente du 'klima-ressourcer'?"),
+        id="HP102-unknown-focus-area",
+    ),
+    pytest.param(
+        valid_project(anchoring="teknik-og-miljo"),
+        ("HP103", ("anchoring",), "Ukendt forankring 'teknik-og-miljo'. Mente du 'teknik-og-miljoe'?"),
+        id="HP103-unknown-department",
+    ),
+    pytest.param(
+        valid_project(status="startup", signoffs=_signoffs(dpo=None)),
+        ("HP104", ("signoffs", "dpo"), "Godkendelse fra databeskyttelsesrådgiveren mangler (navn og dato)."),
+        id="HP104-no-dpo",
+    ),
+    pytest.param(
+        valid_project(signoffs=_signoffs(security=None)),
+        (
+            "HP104",
+            ("signoffs", "security"),
+            "Godkendelse fra informationssikkerhedskoordinatoren mangler (navn og dato).",
+        ),
+        id="HP104-no-security",
+    ),
+    pytest.param(
+        valid_project(status="cancelled", signoffs=_signoffs(it=None)),
+        ("HP104", ("signoffs", "it"), "Godkendelse fra IT og Digitalisering mangler (navn og dato)."),
+        id="HP104-no-it",
+    ),
+    pytest.param(
+        valid_project(signoffs=_signoffs(it={"name": "Ida IT", "date": FUTURE})),
+        (
+            "HP105",
+            ("signoffs", "it", "date"),
+            "Godkendelsen fra IT og Digitalisering er dateret 2027-01-01, som ligger i fremtiden.",
+        ),
+        id="HP105-signoff-in-future",
+    ),
+    pytest.param(
+        valid_project(start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 30)),
+        ("HP106", ("end",), "Slutdatoen 2026-04-30 ligger før startdatoen 2026-05-01."),
+        id="HP106-end-before-start",
+    ),
+    pytest.param(
+        valid_project(common_initiative=None),
+        ("HP107", ("scope",), "Projektet er fælleskommunalt, men nævner ikke sit fælleskommunale initiativ."),
+        id="HP107-common-without-initiative",
+    ),
+    pytest.param(
+        valid_project(governance=None),
+        (
+            "HP108",
+            ("governance",),
+            "Projektet har hverken en businesscase med gevinster eller er erklæret som et lille projekt "
+            "med begrundelse.",
+        ),
+        id="HP108-no-governance",
+    ),
+    pytest.param(
+        valid_project(governance={"model": "project_model"}),
+        (
+            "HP108",
+            ("governance", "business_case"),
+            "Projektet har hverken en businesscase med gevinster eller er erklæret som et lille projekt "
+            "med begrundelse.",
+        ),
+        id="HP108-project-model-without-business-case",
+    ),
+    pytest.param(
+        valid_project(infrastructure=None),
+        ("HP109", ("infrastructure",), "Projektet har ikke taget stilling til den fælleskommunale infrastruktur."),
+        id="HP109-no-infrastructure-stance",
+    ),
+    pytest.param(
+        valid_project(related=["aula", "digital-posten"]),
+        ("HP110", ("related", 1), "Det relaterede projekt 'digital-posten' findes ikke. Mente du 'digital-post'?"),
+        id="HP110-unknown-related",
+    ),
+    pytest.param(
+        valid_project(scope="local"),
+        ("HP111", ("common_initiative",), "Projektet er lokalt, men har et fælleskommunalt initiativ."),
+        id="HP111-local-with-initiative",
+    ),
+    pytest.param(
+        valid_project(considerations={"coherence": "x", "climate": "y"}),
+        ("HP201", ("considerations", "citizens"), "Overvejelsen om borgerinddragelse og samskabelse mangler."),
+        id="HP201-no-citizens",
+    ),
+    pytest.param(
+        valid_project(considerations={"citizens": "x", "coherence": "y"}),
+        ("HP201", ("considerations", "climate"), "Overvejelsen om klima og ressourcer mangler."),
+        id="HP201-no-climate",
+    ),
+    pytest.param(
+        valid_project(kle=[]),
+        ("HP202", ("kle",), "Projektet har ingen KLE-numre."),
+        id="HP202-no-kle",
+    ),
+    pytest.param(
+        valid_project(end=dt.date(2026, 6, 30), status="paused"),
+        ("HP203", ("end",), "Den planlagte slutdato 2026-06-30 er passeret, men projektet står som 'Sat i bero'."),
+        id="HP203-overdue",
+    ),
+    pytest.param(
+        valid_project(governance=_benefit(realisation_date=PAST)),
+        (
+            "HP204",
+            ("governance", "business_case", "benefits", 0),
+            "Gevinsten 'Sparet porto' skulle være realiseret 2025-01-01, men der er ikke registreret noget resultat.",
+        ),
+        id="HP204-benefit-not-followed-up",
+    ),
+]
+
+
+@pytest.mark.parametrize(("project", "expected"), BROKEN)
+def test_a_broken_rule_is_reported(project: dict[str, Any], expected: tuple[str, tuple[str | int, ...], str]) -> None:
+    assert expected in findings_of(project)
+
+
+KEPT = [
+    pytest.param(valid_project(), id="the-valid-project"),
+    pytest.param(
+        valid_project(status="idea", signoffs={}, governance=None, infrastructure=None),
+        id="an-idea-needs-no-signoffs-governance-or-infrastructure-yet",
+    ),
+    pytest.param(
+        valid_project(governance={"model": "small_project", "reason": "Under 40 timers arbejde."}),
+        id="a-declared-small-project-needs-no-business-case",
+    ),
+    pytest.param(
+        valid_project(infrastructure={"follows": False, "deviation": "Systemet udfases i 2026."}),
+        id="a-justified-deviation-is-a-stance",
+    ),
+    pytest.param(
+        valid_project(scope="local", common_initiative=None),
+        id="a-local-project-needs-no-initiative",
+    ),
+    pytest.param(
+        valid_project(signoffs=_signoffs(dpo={"name": "Dorte DPO", "date": TODAY})),
+        id="a-signoff-dated-today-is-not-in-the-future",
+    ),
+    pytest.param(
+        valid_project(status="completed", end=PAST, start=dt.date(2024, 1, 1)),
+        id="a-completed-project-past-its-end-is-not-overdue",
+    ),
+    pytest.param(
+        valid_project(governance=_benefit(realisation_date=PAST, realised_dkk_per_year=40000)),
+        id="a-realised-benefit-is-followed-up",
+    ),
+    pytest.param(
+        valid_project(governance=_benefit(realisation_date=PAST, amount_dkk_per_year=None, realised_note="Bedre")),
+        id="a-qualitative-benefit-with-a-note-is-followed-up",
+    ),
+    pytest.param(valid_project(related=["aula"]), id="a-known-related-project"),
+    pytest.param(valid_project(start=dt.date(2026, 5, 1), end=dt.date(2026, 12, 1)), id="end-after-start"),
+]
+
+
+@pytest.mark.parametrize("project", KEPT)
+def test_a_kept_rule_is_not_reported(project: dict[str, Any]) -> None:
+    assert findings_of(project) == []
+
+
+def test_every_programme_rule_has_a_check_and_a_failing_case() -> None:
+    tested = {param.values[1][0] for param in BROKEN}  # type: ignore[index]
+    programme_rules = {code for code, rule in rule_catalogue().items() if rule.applies_to.value != "file"}
+    programme_rules -= {"HP010", "HP011", "HP012"}  # shape rules: the model checks them, see test_validate.py
+    assert programme_rules == set(CHECKS) == tested
+
+
+def test_rules_that_wait_for_start_up_are_not_yet_required_of_an_idea() -> None:
+    idea = valid_project(status="idea", signoffs={}, governance=None, infrastructure=None)
+    assert findings_of(idea) == []
+    started = dict(idea, status="startup")
+    assert {code for code, _, _ in findings_of(started)} == {"HP104", "HP108", "HP109"}
