@@ -31,8 +31,11 @@ MAX_DEPTH = 40
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = SafeConstructor()
 
-# DDMMYY-NNNN or DDMMYYNNNN, not part of a longer number, date or case number.
-_CPR = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})-?(\d{4})(?![\d-])")
+# DDMMYY-NNNN or DDMMYYNNNN. A match inside a longer run of digits and hyphens
+# is no CPR number; that is checked on the rare match, as lookarounds in the
+# pattern would cost on every character of every file.
+_CPR = re.compile(r"(\d{2})(\d{2})(\d{2})-?(\d{4})")
+_DIGIT_OR_HYPHEN = frozenset("0123456789-")
 
 
 class DocumentError(Exception):
@@ -65,7 +68,7 @@ def parse_document(text: str) -> Document:
             top, or is too deeply nested or aliased.
     """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -113,6 +116,9 @@ def find_cpr_numbers(text: str) -> list[Finding]:
     """A located finding for everything in the text that has the form of a CPR number."""
     found = []
     for match in _CPR.finditer(text):
+        start, end = match.span()
+        if (start and text[start - 1] in _DIGIT_OR_HYPHEN) or (end < len(text) and text[end] in _DIGIT_OR_HYPHEN):
+            continue
         day, month, year, _ = (int(group) for group in match.groups())
         if not _is_birth_date(day, month, year):
             continue
@@ -201,6 +207,37 @@ _YAML_PROBLEMS = {
 }
 
 
+class _Composer(_Loader):  # type: ignore[misc,valid-type]
+    """libyaml's composer, with tag resolution left to the walker.
+
+    PyYAML resolves every plain scalar's tag in Python while composing, keys
+    included. Keys are taken as written and need none, so the walker resolves
+    values only: half the work on a typical project file.
+    """
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _TAG + "str"
+        return _TAG + ("seq" if kind is SequenceNode else "map")
+
+    def descend_resolver(self, current_node: Node | None, current_index: Any) -> None:
+        pass  # no path resolvers are registered: nothing to track
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+_PLAIN = "?plain"
+_IMPLICIT_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+
+def _resolve_plain(value: str) -> str:
+    for tag, pattern in _IMPLICIT_RESOLVERS.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return _TAG + "str"
+
+
 class _Walker:
     """Turns a node tree into plain values, within a budget of nodes and depth."""
 
@@ -217,7 +254,7 @@ class _Walker:
             raise DocumentError(
                 finding("HP004", detail="Filen er indlejret for mange niveauer.").at(*_position(node))
             )
-        if isinstance(node, ScalarNode):
+        if node.__class__ is ScalarNode:
             return self._scalar(node)
         if isinstance(node, SequenceNode):
             self._expect_tag(node, _TAG + "seq")
@@ -231,37 +268,40 @@ class _Walker:
         result: dict[str, Any] = {}
         first_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag == _TAG + "merge":
+            if not isinstance(key_node, ScalarNode) or (key_node.tag == _PLAIN and key_node.value == "<<"):
                 detail = "feltnavne skal være almindelig tekst (sammenfletning med << understøttes ikke)"
                 raise DocumentError(finding("HP001", detail=detail).at(*_position(key_node)))
             # Keys are taken as written: 'no:' and 'on:' stay text, never booleans.
             key = key_node.value
-            line = key_node.start_mark.line + 1
             if key in first_lines:
+                line = key_node.start_mark.line + 1
                 duplicate = finding("HP005", at_key=True, key=key, first_line=first_lines[key])
                 self.findings.append(duplicate.at(line, key_node.start_mark.column + 1))
             else:
-                first_lines[key] = line
+                first_lines[key] = key_node.start_mark.line + 1
             result[key] = self.construct(value_node, depth + 1)
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
-        tag = node.tag
+        value = node.value
+        if node.tag == _PLAIN:
+            if value[:1] not in _IMPLICIT_RESOLVERS:
+                return value  # most values: text that starts like no number, date or keyword
+            tag = _resolve_plain(value)
+        else:
+            tag = node.tag
         if tag == _TAG + "str":
-            return node.value
+            return value
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return _SCALARS.bool_values[node.value.lower()]
+            return _SCALARS.bool_values[value.lower()]
         if tag == _TAG + "int":
             return _SCALARS.construct_yaml_int(node)
         if tag == _TAG + "float":
             return _SCALARS.construct_yaml_float(node)
         if tag == _TAG + "timestamp":
-            try:
-                return _SCALARS.construct_yaml_timestamp(node)
-            except (ValueError, ConstructorError, OverflowError):
-                return node.value  # an impossible date: the model reports it as such
+            return _timestamp(node)
         raise DocumentError(
             finding("HP001", detail=f"YAML-mærket '{tag}' understøttes ikke").at(*_position(node))
         )
@@ -270,3 +310,14 @@ class _Walker:
         if node.tag != expected:
             detail = f"YAML-mærket '{node.tag}' understøttes ikke"
             raise DocumentError(finding("HP001", detail=detail).at(*_position(node)))
+
+
+def _timestamp(node: ScalarNode) -> Any:
+    """A date or datetime; an impossible one stays text, so the model reports it as a bad date."""
+    value = node.value
+    try:
+        if len(value) == 10:  # the common YYYY-MM-DD, without PyYAML's regex round trip
+            return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        return _SCALARS.construct_yaml_timestamp(node)
+    except (ValueError, ConstructorError, OverflowError):
+        return value

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -100,8 +102,27 @@ def load_portfolio(
     if programme is not None:
         ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")} | {p.stem for p in selected}
         context = CheckContext(programme, today or dt.date.today(), frozenset(ids))
-    project_files = tuple(_check_project_file(path, root, context) for path in selected)
+    with _cyclic_gc_paused():
+        project_files = tuple(_check_project_file(path, root, context) for path in selected)
     return Portfolio(root, programme, programme_file, project_files)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while files are read.
+
+    Loading allocates millions of short-lived, acyclic objects (reference
+    counting frees them) while the portfolio it builds keeps growing, so every
+    automatic collection rescans the whole portfolio: a third of the time at
+    10,000 projects. Cyclic garbage (recursive YAML aliases) waits until after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
@@ -117,15 +138,15 @@ def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
 
 
 def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:
-    chosen = list(paths) or [projects_dir]
+    chosen = [path.resolve() for path in paths] or [projects_dir]
     selected: dict[Path, None] = {}
     for path in chosen:
         if path.is_dir():
             for child in sorted(path.iterdir()):
                 if child.suffix in (".yaml", ".yml") and child.is_file():
-                    selected[child.resolve()] = None
+                    selected[child] = None
         else:
-            selected[path.resolve()] = None
+            selected[path] = None
     return list(selected)
 
 
@@ -186,7 +207,8 @@ def _in_file_order(findings: list[Finding]) -> tuple[Finding, ...]:
 
 
 def _shown_path(path: Path, root: Path) -> str:
+    """The path relative to the root, as messages show it; `path` is already resolved."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)

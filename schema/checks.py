@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cache
 
 from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
 from schema.programme import Programme
@@ -56,19 +57,19 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     return f" Mente du '{matches[0]}'?" if matches else ""
 
 
-def applicable_codes(project: Project) -> list[str]:
-    """The codes of the registered checks that apply to this project now."""
-    codes = []
-    for code in CHECKS:
-        if rule_catalogue()[code].applies_to is AppliesTo.PAST_IDEA and not project.status.is_past_idea:
-            continue
-        codes.append(code)
-    return codes
+@cache
+def applicable_codes(status: Status) -> tuple[str, ...]:
+    """The codes of the registered checks that apply to a project with this status."""
+    return tuple(
+        code
+        for code in CHECKS
+        if status.is_past_idea or rule_catalogue()[code].applies_to is not AppliesTo.PAST_IDEA
+    )
 
 
 def check_project(project: Project, context: CheckContext) -> list[Finding]:
     """Every finding of every rule that applies to this project."""
-    return [found for code in applicable_codes(project) for found in CHECKS[code](project, context)]
+    return [found for code in applicable_codes(project.status) for found in CHECKS[code](project, context)]
 
 
 @_check("HP101")

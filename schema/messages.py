@@ -16,7 +16,7 @@ _DETAILS: dict[str, str] = {
     "string_type": "skal være tekst. Sæt teksten i anførselstegn, hvis den ligner et tal, en dato eller ja/nej",
     "string_too_short": "må ikke være tom",
     "string_too_long": "er for lang (højst {max_length} tegn)",
-    "int_type": "skal være et helt tal",
+    "int_type": "skal være et helt tal uden punktum eller komma, fx 420000",
     "int_parsing": "skal være et helt tal",
     "int_from_float": "skal være et helt tal",
     "float_type": "skal være et tal",
@@ -57,10 +57,13 @@ def findings_from_validation_error(error: ValidationError, model: type[BaseModel
 
 
 def display_path(loc: Loc) -> str:
-    """A key path as users write it: `governance.business_case.benefits[0].owner`."""
+    """A key path as users read it: `governance.business_case.benefits[1].owner`.
+
+    List items are counted from 1, as a project lead counts them.
+    """
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "(øverste niveau)"
 
 

@@ -96,6 +96,9 @@ COMPONENT_LABELS: dict[InfrastructureComponent, str] = {
     InfrastructureComponent.DIGITAL_POST: "Digital Post",
 }
 
+# Strict, so that a Danish "420.000" (which YAML reads as 420.0) is refused, not taken as 420.
+Amount = Annotated[int, Field(strict=True, ge=0)]
+
 # KLE: main group, group, subject (NN.NN.NN), optionally a handling facet such as G01.
 KLE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}(?:\s?[A-Z]\d{2})?$"
 Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN)]
@@ -167,7 +170,7 @@ class Benefit(StrictModel):
     """One expected benefit of the business case (gevinst)."""
 
     description: Text = Field(title="Gevinst", description="Hvad bliver bedre, og for hvem.")
-    amount_dkk_per_year: Annotated[int, Field(ge=0)] | None = Field(
+    amount_dkk_per_year: Amount | None = Field(
         default=None,
         title="Beløb (kr. pr. år)",
         description="Forventet økonomisk gevinst i kroner pr. år. Udelades for en kvalitativ gevinst.",
@@ -178,7 +181,7 @@ class Benefit(StrictModel):
     realisation_date: dt.date = Field(
         title="Realiseringsdato", description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD)."
     )
-    realised_dkk_per_year: Annotated[int, Field(ge=0)] | None = Field(
+    realised_dkk_per_year: Amount | None = Field(
         default=None,
         title="Realiseret (kr. pr. år)",
         description="Den realiserede økonomiske gevinst i kroner pr. år, når den kendes.",

@@ -45,7 +45,7 @@ BAD_FILES = [
             19,
             8,
             "HP012",
-            "Ugyldig værdi i 'start': skal være en gyldig dato på formen ÅÅÅÅ-MM-DD",
+            "Ugyldig værdi i 'start': skal være en gyldig dato på formen ÅÅÅÅ-MM-DD.",
         ),
         id="impossible-date",
     ),
@@ -56,7 +56,7 @@ BAD_FILES = [
             9,
             "HP012",
             "Ugyldig værdi i 'status': skal være en af: 'idea', 'startup', 'execution', 'benefits', "
-            "'completed', 'paused' eller 'cancelled'",
+            "'completed', 'paused' eller 'cancelled'.",
         ),
         id="unknown-status",
     ),
@@ -66,9 +66,21 @@ BAD_FILES = [
             42,
             28,
             "HP012",
-            "Ugyldig værdi i 'governance.business_case.benefits[0].amount_dkk_per_year': skal være et helt tal",
+            "Ugyldig værdi i 'governance.business_case.benefits[1].amount_dkk_per_year': "
+            "skal være et helt tal uden punktum eller komma, fx 420000.",
         ),
         id="wrong-type-in-list-item",
+    ),
+    pytest.param(
+        GOOD.replace("amount_dkk_per_year: 50000", "amount_dkk_per_year: 420.000"),
+        (
+            42,
+            28,
+            "HP012",
+            "Ugyldig værdi i 'governance.business_case.benefits[1].amount_dkk_per_year': "
+            "skal være et helt tal uden punktum eller komma, fx 420000.",
+        ),
+        id="danish-thousands-separator-is-no-amount",
     ),
     pytest.param(
         GOOD.replace("- 00.01.00", "- 1.2.3"),
@@ -76,7 +88,7 @@ BAD_FILES = [
             55,
             3,
             "HP012",
-            "Ugyldig værdi i 'kle[0]': skal være et KLE-nummer på formen NN.NN.NN, evt. med handlingsfacet som G01",
+            "Ugyldig værdi i 'kle[1]': skal være et KLE-nummer på formen NN.NN.NN, evt. med handlingsfacet som G01.",
         ),
         id="malformed-kle",
     ),
@@ -86,7 +98,7 @@ BAD_FILES = [
             37,
             3,
             "HP012",
-            "Ugyldig værdi i 'governance': 'model' skal være en af: 'project_model', 'small_project'",
+            "Ugyldig værdi i 'governance': 'model' skal være en af: 'project_model', 'small_project'.",
         ),
         id="unknown-governance-model",
     ),
@@ -246,4 +258,4 @@ def test_programme_errors_are_reported_in_focus_areas_yaml(make_portfolio: Portf
     programme.write_text(programme.read_text(encoding="utf-8").replace("number: 2", "number: 1"), encoding="utf-8")
     found = problems(root)
     assert found[0][0] == "focus_areas.yaml"
-    assert found[0][3:] == ("HP012", "Ugyldig værdi i '(øverste niveau)': fokusområde-nummer forekommer flere gange: 1")
+    assert found[0][3:] == ("HP012", "Ugyldig værdi i '(øverste niveau)': fokusområde-nummer forekommer flere gange: 1.")

@@ -1,0 +1,68 @@
+"""Time `handleplan validate` against `check-jsonschema` on synthetic portfolios.
+
+Both run as fresh processes on the same files, side by side in one run, so the
+ratio is what to quote (the machines are noisy; absolute seconds are not).
+
+    python benchmarks/validate.py --sizes 1000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import write_portfolio  # noqa: E402
+
+GOAL_RATIO = 0.10
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall-clock seconds and exit code of one run of `command`."""
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if completed.returncode not in (0,):
+        sys.stderr.write(completed.stderr.decode("utf-8", "replace")[-2000:])
+    return elapsed, completed.returncode
+
+
+def measure(size: int, workdir: Path) -> tuple[float, float]:
+    """Seconds for handleplan and for check-jsonschema on a portfolio of `size` projects."""
+    root = write_portfolio(workdir / f"portfolio-{size}", size)
+    files = sorted(str(p.relative_to(root)) for p in (root / "projects").glob("*.yaml"))
+    ours, our_code = timed(
+        [sys.executable, "-c", "from generator.cli import run; run()", "validate", "--today", "2026-11-24"], root
+    )
+    theirs, their_code = timed(
+        [sys.executable, "-m", "check_jsonschema", "--schemafile", "schema/project.schema.json", *files], root
+    )
+    if our_code != 0 or their_code != 0:
+        raise SystemExit(f"a validator failed on the synthetic portfolio (exit {our_code} / {their_code})")
+    return ours, theirs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated portfolio sizes")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"{'projects':>9} {'handleplan':>11} {'check-jsonschema':>17} {'ratio':>7}")
+    worst = 0.0
+    with tempfile.TemporaryDirectory(prefix="handleplan-bench-") as directory:
+        for size in sizes:
+            ours, theirs = measure(size, Path(directory))
+            ratio = ours / theirs
+            worst = max(worst, ratio)
+            print(f"{size:>9} {ours:>10.2f}s {theirs:>16.2f}s {ratio:>7.3f}", flush=True)
+    verdict = "meets" if worst <= GOAL_RATIO else "MISSES"
+    print(f"worst ratio {worst:.3f}: {verdict} the goal of at most {GOAL_RATIO:.2f}")
+    sys.exit(0 if worst <= GOAL_RATIO else 1)
+
+
+if __name__ == "__main__":
+    main()
