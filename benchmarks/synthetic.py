@@ -19,10 +19,30 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/project.schema.json\n"
 
 STATUSES = ["idea", "startup", "execution", "execution", "benefits", "completed", "paused", "cancelled"]
-WORDS = (
-    "borger digital løsning data sag kommune velfærd teknologi sensor platform ansøgning overblik "
-    "fagsystem integration selvbetjening medarbejder kompetence klima vand affald skole ældre"
-).split()
+WORDS = [
+    "borger",
+    "digital",
+    "løsning",
+    "data",
+    "sag",
+    "kommune",
+    "velfærd",
+    "teknologi",
+    "sensor",
+    "platform",
+    "ansøgning",
+    "overblik",
+    "fagsystem",
+    "integration",
+    "selvbetjening",
+    "medarbejder",
+    "kompetence",
+    "klima",
+    "vand",
+    "affald",
+    "skole",
+    "ældre",
+]
 COMPONENTS = ["organisation", "klassifikation", "adgangsstyring", "beskedfordeler", "serviceplatformen"]
 
 
@@ -57,9 +77,7 @@ def _signoff(rng: random.Random, who: str) -> dict[str, Any]:
     return {"name": who, "date": dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(900))}
 
 
-def _project(
-    rng: random.Random, index: int, ids: list[str], areas: list[str], anchorings: list[str]
-) -> dict[str, Any]:
+def _project(rng: random.Random, index: int, ids: list[str], areas: list[str], anchorings: list[str]) -> dict[str, Any]:
     status = rng.choice(STATUSES)
     start = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(1200))
     scope = rng.choice(["local", "local", "common"])
@@ -71,7 +89,11 @@ def _project(
         "scope": scope,
     }
     if scope == "common":
-        project["common_initiative"] = {"name": "Fælles løsning", "body": "KOMBIT", "url": "https://kombit.dk/"}
+        project["common_initiative"] = {
+            "name": "Fælles løsning",
+            "body": "KOMBIT",
+            "url": "https://kombit.dk/",
+        }
     project |= {
         "anchoring": rng.choice(anchorings),
         "owner": _person(rng, "Ejer"),

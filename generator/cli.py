@@ -107,7 +107,7 @@ def run() -> None:
     """Console entry point: no traceback reaches the user unless HANDLEPLAN_DEBUG is set."""
     try:
         main(prog_name="handleplan")
-    except Exception as error:  # noqa: BLE001 - the last line of defence
+    except Exception as error:
         if os.environ.get("HANDLEPLAN_DEBUG"):
             raise
         click.echo(

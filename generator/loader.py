@@ -81,9 +81,7 @@ def parse_document(text: str) -> Document:
     except yaml.YAMLError as error:
         raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(1, 1)) from None
     except RecursionError:
-        raise DocumentError(
-            finding("HP004", detail="Filen er indlejret for mange niveauer.").at(1, 1)
-        ) from None
+        raise DocumentError(finding("HP004", detail="Filen er indlejret for mange niveauer.").at(1, 1)) from None
     if root is None:
         raise DocumentError(finding("HP003", detail="Filen er tom.").at(1, 1))
     if not isinstance(root, MappingNode):
@@ -207,7 +205,7 @@ _YAML_PROBLEMS = {
 }
 
 
-class _Composer(_Loader):  # type: ignore[misc,valid-type]
+class _Composer(_Loader):
     """libyaml's composer, with tag resolution left to the walker.
 
     PyYAML resolves every plain scalar's tag in Python while composing, keys
@@ -251,9 +249,7 @@ class _Walker:
             detail = "Filen udfolder sig til for mange værdier (YAML-ankre og -aliaser brugt for meget)."
             raise DocumentError(finding("HP004", detail=detail).at(*_position(node)))
         if depth > MAX_DEPTH:
-            raise DocumentError(
-                finding("HP004", detail="Filen er indlejret for mange niveauer.").at(*_position(node))
-            )
+            raise DocumentError(finding("HP004", detail="Filen er indlejret for mange niveauer.").at(*_position(node)))
         if node.__class__ is ScalarNode:
             return self._scalar(node)
         if isinstance(node, SequenceNode):
@@ -302,9 +298,7 @@ class _Walker:
             return _SCALARS.construct_yaml_float(node)
         if tag == _TAG + "timestamp":
             return _timestamp(node)
-        raise DocumentError(
-            finding("HP001", detail=f"YAML-mærket '{tag}' understøttes ikke").at(*_position(node))
-        )
+        raise DocumentError(finding("HP001", detail=f"YAML-mærket '{tag}' understøttes ikke").at(*_position(node)))
 
     def _expect_tag(self, node: Node, expected: str) -> None:
         if node.tag != expected:

@@ -80,9 +80,7 @@ class Portfolio:
         return sum(len(f.warnings) for f in self.files)
 
 
-def load_portfolio(
-    root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = None
-) -> Portfolio:
+def load_portfolio(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = None) -> Portfolio:
     """Read and check the programme and the project files under `root`.
 
     With `paths`, only those files (or the project files in those folders) are
@@ -166,9 +164,7 @@ def _check_project_file(path: Path, root: Path, context: CheckContext | None) ->
     return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
 
 
-def _check_model_file(
-    path: Path, root: Path, model: type[ModelT]
-) -> tuple[CheckedFile, ModelT | None]:
+def _check_model_file(path: Path, root: Path, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
     document, findings = _read(path)
     instance = None
     if document is not None:

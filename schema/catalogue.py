@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -14,7 +14,7 @@ from pydantic import Field, TypeAdapter
 from schema.common import StrictModel, Text
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Errors fail validation; warnings are reported and pass."""
 
     ERROR = "error"
@@ -26,7 +26,7 @@ class Severity(str, Enum):
         return "fejl" if self is Severity.ERROR else "advarsel"
 
 
-class AppliesTo(str, Enum):
+class AppliesTo(StrEnum):
     """Which projects a rule is checked on."""
 
     FILE = "file"

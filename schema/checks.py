@@ -14,7 +14,7 @@ from functools import cache
 
 from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
 from schema.programme import Programme
-from schema.project import ProjectModelGovernance, Project, Scope, Status
+from schema.project import Project, ProjectModelGovernance, Scope, Status
 
 SIGNOFF_ROLES: dict[str, str] = {
     "dpo": "databeskyttelsesrådgiveren",
@@ -61,9 +61,7 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 def applicable_codes(status: Status) -> tuple[str, ...]:
     """The codes of the registered checks that apply to a project with this status."""
     return tuple(
-        code
-        for code in CHECKS
-        if status.is_past_idea or rule_catalogue()[code].applies_to is not AppliesTo.PAST_IDEA
+        code for code in CHECKS if status.is_past_idea or rule_catalogue()[code].applies_to is not AppliesTo.PAST_IDEA
     )
 
 
@@ -106,9 +104,7 @@ def _signoffs_not_in_future(project: Project, context: CheckContext) -> Iterator
     for key, role in SIGNOFF_ROLES.items():
         signoff = getattr(project.signoffs, key)
         if signoff is not None and signoff.date > context.today:
-            yield finding(
-                "HP105", ("signoffs", key, "date"), role=role, date=signoff.date.isoformat()
-            )
+            yield finding("HP105", ("signoffs", key, "date"), role=role, date=signoff.date.isoformat())
 
 
 @_check("HP106")

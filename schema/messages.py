@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -76,11 +77,22 @@ def _finding_from_error(details: ErrorDetails, model: type[BaseModel]) -> Findin
     loc, _ = _resolve_loc(model, details["loc"])
     if kind == "missing":
         return finding("HP011", loc, key=display_path(loc))
-    return finding("HP012", loc, key=display_path(loc), detail=_detail(details, loc))
+    return finding("HP012", loc, key=display_path(loc), detail=_detail(details, loc), hint=_hint(details))
+
+
+def _hint(details: ErrorDetails) -> str:
+    """A "did you mean" for a misspelt choice, such as `status: ide`."""
+    value = details.get("input")
+    if details["type"] not in ("enum", "literal_error") or not isinstance(value, str):
+        return ""
+    choices = re.findall(r"'([^']*)'", str(details.get("ctx", {}).get("expected", "")))
+    return did_you_mean(value, choices)
 
 
 def _detail(details: ErrorDetails, loc: Loc) -> str:
     kind = details["type"]
+    if details.get("input", ...) is None and kind != "none_required":
+        return "mangler en værdi efter kolonet"
     context = {key: _readable(value) for key, value in details.get("ctx", {}).items()}
     if kind == "string_pattern_mismatch":
         names = [part for part in loc if isinstance(part, str)]

@@ -23,9 +23,7 @@ class FocusArea(StrictModel):
     id: Slug = Field(title="Id", description="Stabil kort nøgle, som projekterne henviser til.")
     number: int = Field(ge=1, le=99, title="Nummer", description="Fokusområdets nummer i programmet.")
     title: Text = Field(title="Titel", description="Fokusområdets navn.")
-    description: LongText = Field(
-        title="Beskrivelse", description="Hvad fokusområdet kræver af et projekt."
-    )
+    description: LongText = Field(title="Beskrivelse", description="Hvad fokusområdet kræver af et projekt.")
 
 
 class Department(StrictModel):
@@ -45,12 +43,8 @@ class Programme(StrictModel):
         title="Centralt team",
         description="Det centrale digitaliseringsteam, som projekter også kan forankres i.",
     )
-    focus_areas: list[FocusArea] = Field(
-        min_length=1, title="Fokusområder", description="Programmets fokusområder."
-    )
-    departments: list[Department] = Field(
-        min_length=1, title="Fagområder", description="Kommunens fagområder."
-    )
+    focus_areas: list[FocusArea] = Field(min_length=1, title="Fokusområder", description="Programmets fokusområder.")
+    departments: list[Department] = Field(min_length=1, title="Fagområder", description="Kommunens fagområder.")
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Programme:

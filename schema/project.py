@@ -7,15 +7,15 @@ the JSON Schema and the field reference on the site.
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from typing import Annotated, Literal, Union
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from schema.common import Email, LongText, Slug, StrictModel, Text, Url
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Where a project is in its life."""
 
     IDEA = "idea"
@@ -53,7 +53,7 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     """Whether the project is decided locally or jointly for all municipalities."""
 
     LOCAL = "local"
@@ -65,7 +65,7 @@ class Scope(str, Enum):
         return "Lokalt" if self is Scope.LOCAL else "Fælleskommunalt"
 
 
-class InfrastructureComponent(str, Enum):
+class InfrastructureComponent(StrEnum):
     """Components of the common-municipal infrastructure (KOMBIT's KDI)."""
 
     ORGANISATION = "organisation"
@@ -175,9 +175,7 @@ class Benefit(StrictModel):
         title="Beløb (kr. pr. år)",
         description="Forventet økonomisk gevinst i kroner pr. år. Udelades for en kvalitativ gevinst.",
     )
-    owner: Text = Field(
-        title="Gevinstejer", description="Hvem er ansvarlig for, at gevinsten bliver hentet."
-    )
+    owner: Text = Field(title="Gevinstejer", description="Hvem er ansvarlig for, at gevinsten bliver hentet.")
     realisation_date: dt.date = Field(
         title="Realiseringsdato", description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD)."
     )
@@ -248,7 +246,7 @@ class SmallProjectGovernance(StrictModel):
 
 
 Governance = Annotated[
-    Union[ProjectModelGovernance, SmallProjectGovernance],
+    ProjectModelGovernance | SmallProjectGovernance,
     Field(discriminator="model"),
 ]
 
@@ -282,7 +280,7 @@ class InfrastructureDeviation(StrictModel):
 
 
 Infrastructure = Annotated[
-    Union[FollowsInfrastructure, InfrastructureDeviation],
+    FollowsInfrastructure | InfrastructureDeviation,
     Field(discriminator="follows"),
 ]
 
@@ -349,12 +347,8 @@ class Project(StrictModel):
     )
     owner: Person = Field(title="Projektejer", description="Projektejeren.")
     lead: Person = Field(title="Projektleder", description="Projektlederen.")
-    start: dt.date | None = Field(
-        default=None, title="Start", description="Planlagt startdato (ÅÅÅÅ-MM-DD)."
-    )
-    end: dt.date | None = Field(
-        default=None, title="Slut", description="Planlagt slutdato (ÅÅÅÅ-MM-DD)."
-    )
+    start: dt.date | None = Field(default=None, title="Start", description="Planlagt startdato (ÅÅÅÅ-MM-DD).")
+    end: dt.date | None = Field(default=None, title="Slut", description="Planlagt slutdato (ÅÅÅÅ-MM-DD).")
     milestones: list[Milestone] = Field(
         default_factory=list, title="Milepæle", description="Projektets planlagte milepæle."
     )

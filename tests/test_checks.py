@@ -49,7 +49,11 @@ BROKEN = [
     ),
     pytest.param(
         valid_project(focus_areas=["digitale-fundamenter", "klima-og-ressourcer"]),
-        ("HP102", ("focus_areas", 1), "Ukendt fokusområde 'klima-og-ressourcer'. Mente du 'klima-ressourcer'?"),
+        (
+            "HP102",
+            ("focus_areas", 1),
+            "Ukendt fokusområde 'klima-og-ressourcer'. Mente du 'klima-ressourcer'?",
+        ),
         id="HP102-unknown-focus-area",
     ),
     pytest.param(
@@ -117,12 +121,20 @@ BROKEN = [
     ),
     pytest.param(
         valid_project(infrastructure=None),
-        ("HP109", ("infrastructure",), "Projektet har ikke taget stilling til den fælleskommunale infrastruktur."),
+        (
+            "HP109",
+            ("infrastructure",),
+            "Projektet har ikke taget stilling til den fælleskommunale infrastruktur.",
+        ),
         id="HP109-no-infrastructure-stance",
     ),
     pytest.param(
         valid_project(related=["aula", "digital-posten"]),
-        ("HP110", ("related", 1), "Det relaterede projekt 'digital-posten' findes ikke. Mente du 'digital-post'?"),
+        (
+            "HP110",
+            ("related", 1),
+            "Det relaterede projekt 'digital-posten' findes ikke. Mente du 'digital-post'?",
+        ),
         id="HP110-unknown-related",
     ),
     pytest.param(
@@ -132,7 +144,11 @@ BROKEN = [
     ),
     pytest.param(
         valid_project(considerations={"coherence": "x", "climate": "y"}),
-        ("HP201", ("considerations", "citizens"), "Overvejelsen om borgerinddragelse og samskabelse mangler."),
+        (
+            "HP201",
+            ("considerations", "citizens"),
+            "Overvejelsen om borgerinddragelse og samskabelse mangler.",
+        ),
         id="HP201-no-citizens",
     ),
     pytest.param(
@@ -147,7 +163,11 @@ BROKEN = [
     ),
     pytest.param(
         valid_project(end=dt.date(2026, 6, 30), status="paused"),
-        ("HP203", ("end",), "Den planlagte slutdato 2026-06-30 er passeret, men projektet står som 'Sat i bero'."),
+        (
+            "HP203",
+            ("end",),
+            "Den planlagte slutdato 2026-06-30 er passeret, men projektet står som 'Sat i bero'.",
+        ),
         id="HP203-overdue",
     ),
     pytest.param(

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.loader import DocumentError, Document, decode, locate, parse_document
+from generator.loader import Document, DocumentError, decode, locate, parse_document
 from generator.portfolio import load_portfolio
 from tests.conftest import REPO
 
@@ -26,7 +26,9 @@ scalars = (
     | st.dates(min_value=dt.date(1900, 1, 1))
 )
 values = st.recursive(
-    scalars, lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4), max_leaves=25
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4),
+    max_leaves=25,
 )
 mappings = st.dictionaries(keys, values, min_size=1, max_size=6)
 

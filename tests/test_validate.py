@@ -61,6 +61,22 @@ BAD_FILES = [
         id="unknown-status",
     ),
     pytest.param(
+        GOOD.replace("status: execution", "status: executoin"),
+        (
+            4,
+            9,
+            "HP012",
+            "Ugyldig værdi i 'status': skal være en af: 'idea', 'startup', 'execution', 'benefits', "
+            "'completed', 'paused' eller 'cancelled'. Mente du 'execution'?",
+        ),
+        id="misspelt-status-with-hint",
+    ),
+    pytest.param(
+        GOOD.replace("title: Digital post til virksomheder", "title:"),
+        (2, 7, "HP012", "Ugyldig værdi i 'title': mangler en værdi efter kolonet."),
+        id="key-without-value",
+    ),
+    pytest.param(
         GOOD.replace("amount_dkk_per_year: 50000", "amount_dkk_per_year: mange"),
         (
             42,
@@ -141,10 +157,17 @@ BAD_FILES = [
     ),
     pytest.param(
         "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-        + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
-                  for p, c in zip("abcdefg", "bcdefgh"))
+        + "".join(
+            f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            for p, c in zip("abcdefg", "bcdefgh", strict=True)
+        )
         + "title: *h\n",
-        (1, 32, "HP004", "Filen udfolder sig til for mange værdier (YAML-ankre og -aliaser brugt for meget)."),
+        (
+            1,
+            32,
+            "HP004",
+            "Filen udfolder sig til for mange værdier (YAML-ankre og -aliaser brugt for meget).",
+        ),
         id="billion-laughs",
     ),
     pytest.param(
@@ -154,7 +177,12 @@ BAD_FILES = [
     ),
     pytest.param(
         "title: !!python/object:os.system echo\n",
-        (1, 8, "HP001", "YAML-fejl: YAML-mærket 'tag:yaml.org,2002:python/object:os.system' understøttes ikke"),
+        (
+            1,
+            8,
+            "HP001",
+            "YAML-fejl: YAML-mærket 'tag:yaml.org,2002:python/object:os.system' understøttes ikke",
+        ),
         id="python-tag-refused",
     ),
     pytest.param(
@@ -258,4 +286,7 @@ def test_programme_errors_are_reported_in_focus_areas_yaml(make_portfolio: Portf
     programme.write_text(programme.read_text(encoding="utf-8").replace("number: 2", "number: 1"), encoding="utf-8")
     found = problems(root)
     assert found[0][0] == "focus_areas.yaml"
-    assert found[0][3:] == ("HP012", "Ugyldig værdi i '(øverste niveau)': fokusområde-nummer forekommer flere gange: 1.")
+    assert found[0][3:] == (
+        "HP012",
+        "Ugyldig værdi i '(øverste niveau)': fokusområde-nummer forekommer flere gange: 1.",
+    )
