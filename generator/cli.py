@@ -12,8 +12,10 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.errors import HandleplanError, NotAPortfolio
-from generator.portfolio import load_portfolio
+from generator.build import build_site
+from generator.errors import HandleplanError, NotAPortfolio, PortfolioHasErrors
+from generator.portfolio import Portfolio, load_portfolio
+from generator.preview import serve_site
 from generator.report import FORMATS, format_report
 from generator.schemas import write_schemas
 
@@ -80,6 +82,60 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
     click.echo(format_report(portfolio, output_format), nl=False)
     if portfolio.error_count:
         sys.exit(1)
+
+
+_TODAY_OPTION = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Byg som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
+)
+
+
+def _checked_portfolio(root: Path, today: dt.date) -> Portfolio:
+    """The portfolio; with errors, print them as validate does and exit 1."""
+    portfolio = load_portfolio(root, today=today)
+    if portfolio.error_count:
+        click.echo(format_report(portfolio, "text"), nl=False)
+        raise PortfolioHasErrors(errors=portfolio.error_count)
+    return portfolio
+
+
+@main.command()
+@_TODAY_OPTION
+@click.pass_obj
+@_handle_errors
+def build(root: Path, today: dt.datetime | None) -> None:
+    """Byg intranetsitet i site/ ud fra projektfilerne.
+
+    Tjekker først alle projekter; ved fejl bygges intet, og det seneste gode site
+    bliver stående. Siderne genereres i docs_dir fra mkdocs.yml og bygges med
+    MkDocs ved siden af det gamle site, som først derefter udskiftes.
+
+    Eksempel: handleplan build
+    """
+    day = today.date() if today else dt.date.today()
+    portfolio = _checked_portfolio(root, day)
+    result = build_site(portfolio, day)
+    for warning in result.warnings:
+        click.echo(f"MkDocs: {warning}", err=True)
+    click.echo(
+        f"Byggede {result.pages} sider ({result.written} ændret, {result.removed} fjernet) til {result.site_dir}."
+    )
+
+
+@main.command()
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adresse og port for forhåndsvisningen.")
+@_TODAY_OPTION
+@click.pass_obj
+@_handle_errors
+def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
+    """Vis sitet lokalt og opdater det, når en projektfil eller skabelon ændres.
+
+    Eksempel: handleplan serve, og åbn http://127.0.0.1:8000 i browseren.
+    """
+    day = today.date() if today else dt.date.today()
+    serve_site(root, day, dev_addr, report=lambda text: click.echo(text, err=True))
 
 
 @main.command()

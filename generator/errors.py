@@ -41,3 +41,52 @@ class InvalidProgramme(HandleplanError):
             f"focus_areas.yaml har {self.values['errors']} fejl. "
             "Kør 'handleplan validate' for at se dem, og ret dem først."
         )
+
+
+class TemplateFailed(HandleplanError):
+    """A site template is missing or fails to render."""
+
+    def __init__(self, *, template: str, page: str, detail: str) -> None:
+        super().__init__(template=template, page=page, detail=detail)
+
+    def format_message(self) -> str:
+        return (
+            f"Skabelonen site_templates/{self.values['template']} fejlede for siden "
+            f"{self.values['page']}: {self.values['detail']}"
+        )
+
+
+class PortfolioHasErrors(HandleplanError):
+    """The portfolio has errors, so the site is not built."""
+
+    def __init__(self, *, errors: int) -> None:
+        super().__init__(errors=errors)
+
+    def format_message(self) -> str:
+        return (
+            f"Sitet er ikke bygget: projektfilerne har {self.values['errors']} fejl (se ovenfor). "
+            "Det seneste gode site er uændret."
+        )
+
+
+class SiteBuildFailed(HandleplanError):
+    """MkDocs could not build the generated pages."""
+
+    def __init__(self, *, detail: str) -> None:
+        super().__init__(detail=detail)
+
+    def format_message(self) -> str:
+        return f"MkDocs kunne ikke bygge sitet: {self.values['detail']}. Det seneste gode site er uændret."
+
+
+class UnsafeOutputFolder(HandleplanError):
+    """An output folder holds files handleplan did not make, so it will not touch it."""
+
+    def __init__(self, *, folder: Path, reason: str) -> None:
+        super().__init__(folder=folder, reason=reason)
+
+    def format_message(self) -> str:
+        return (
+            f"{self.values['folder']} bruges ikke som output: {self.values['reason']}. "
+            "Ret docs_dir/site_dir i mkdocs.yml, eller flyt mappen."
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
@@ -48,6 +49,11 @@ class Rule(StrictModel):
     def format_message(self, **values: Any) -> str:
         """The Danish message with its placeholders filled in."""
         return self.message.format(**values)
+
+    @property
+    def general_fix(self) -> str:
+        """The remedy as a rule list shows it, placeholders read as '…'."""
+        return re.sub(r"\{[a-z_]+\}", "…", self.fix)
 
     def format_fix(self, **values: Any) -> str:
         """The Danish remedy with its placeholders filled in."""

@@ -1,0 +1,194 @@
+"""Render the site's Markdown pages from jinja2 templates in site_templates/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator import charts
+from generator.errors import TemplateFailed
+from generator.markup import markdown_text, summary_html
+from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
+from schema.catalogue import Severity, rule_catalogue
+from schema.programme import Programme
+from schema.project import Project, Scope, Signoffs, Status
+from schema.reference import field_reference
+
+TEMPLATES_DIR = "site_templates"
+ASSETS_DIR = "assets"
+TIMELINE_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated file: where it goes in docs_dir and what it holds."""
+
+    path: str
+    content: str | bytes
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The jinja2 environment: autoescaped, strict about undefined values."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters |= {"md": markdown_text, "summary": summary_html, "dkk": charts.format_dkk}
+    environment.globals |= {
+        "Compliance": Compliance,
+        "Severity": Severity,
+        "Status": Status,
+        "Scope": Scope,
+        "signoff_titles": {key: info.title for key, info in Signoffs.model_fields.items()},
+    }
+    return environment
+
+
+def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page]:
+    """Every page and asset of the site, in a stable order.
+
+    Raises:
+        TemplateFailed: a template is missing or fails; names it and the page.
+    """
+    environment = make_environment(templates)
+
+    def page(path: str, template: str, **values: Any) -> Page:
+        url = _url_of(path)
+        context = {"data": data, "base": "../" * url.count("/"), "programme": data.programme, **values}
+        try:
+            return Page(path, environment.get_template(template).render(context))
+        except jinja2.TemplateError as error:
+            raise TemplateFailed(template=template, page=path, detail=str(error)) from None
+
+    programme = data.programme
+    active = data.with_status(*ACTIVE_STATUSES)
+    yield page("index.md", "index.md.j2", charts=_front_page_charts(data))
+    yield page("handleplan/index.md", "action_plan.md.j2", projects=active)
+    yield page("handleplan/fokusomraader.md", "by_focus_area.md.j2")
+    yield page("handleplan/initiativer.md", "by_initiative.md.j2", groups=data.grouped_by_initiative())
+    yield page("handleplan/forankring.md", "by_anchoring.md.j2", groups=data.grouped_by_anchoring())
+    yield page("handleplan/idebank.md", "ideas.md.j2", projects=data.with_status(Status.IDEA))
+    yield page("handleplan/afsluttede.md", "closed.md.j2", projects=data.with_status(*CLOSED_STATUSES))
+    yield page("fokusomraader/index.md", "focus_areas.md.j2")
+    for area in programme.focus_areas_by_id.values():
+        projects = data.in_focus_area(area.id)
+        yield page(
+            f"fokusomraader/{area.id}.md",
+            "focus_area.md.j2",
+            area=area,
+            projects=projects,
+            charts=_focus_area_charts(area.id, projects, data.today),
+        )
+    yield page("overholdelse.md", "compliance.md.j2")
+    yield page("projekter/index.md", "projects.md.j2")
+    for view in data.projects:
+        yield page(f"projekter/{view.id}.md", "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml")
+    yield page("vejledning/index.md", "guide.md.j2", example=_example_project(programme))
+    yield page("vejledning/felter.md", "fields.md.j2", fields=field_reference(Project))
+    yield page("vejledning/regler.md", "rules.md.j2", rules=list(rule_catalogue().values()))
+    assets = templates / ASSETS_DIR
+    for asset in sorted(assets.iterdir()) if assets.is_dir() else []:
+        if asset.is_file():
+            yield Page(f"{ASSETS_DIR}/{asset.name}", asset.read_bytes())
+
+
+def _url_of(path: str) -> str:
+    """The directory URL MkDocs gives a page: 'projekter/aula.md' → 'projekter/aula/'."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def _front_page_charts(data: SiteData) -> list[charts.Chart]:
+    areas = list(data.programme.focus_areas_by_id.values())
+    by_area = [(f"{a.number}. {a.title}", [p.project.status for p in data.in_focus_area(a.id)]) for a in areas]
+    benefits = [
+        (
+            f"{a.number}. {a.title}",
+            sum(p.expected_dkk for p in data.in_focus_area(a.id)),
+            sum(p.realised_dkk for p in data.in_focus_area(a.id)),
+        )
+        for a in areas
+    ]
+    return [
+        charts.status_by_group("status-pr-fokusomraade", "Projekter pr. fokusområde og status", by_area),
+        charts.expected_vs_realised("gevinster-pr-fokusomraade", "Gevinster pr. fokusområde", benefits),
+    ]
+
+
+def _focus_area_charts(area_id: str, projects: list[ProjectView], today: dt.date) -> list[charts.Chart]:
+    dated = [
+        p
+        for p in projects
+        if p.project.start and p.project.end and p.project.status not in (Status.IDEA, Status.CANCELLED)
+    ]
+    dated.sort(key=lambda p: (p.project.start, p.id))
+    bars = [(p.title, p.project.start, p.project.end, p.project.status) for p in dated[:TIMELINE_LIMIT]]
+    with_benefits = sorted((p for p in projects if p.benefits), key=lambda p: (-p.expected_dkk, p.id))[:15]
+    return [
+        charts.timeline(f"tidslinje-{area_id}", "Tidslinje", bars, today, len(dated)),  # type: ignore[arg-type]
+        charts.expected_vs_realised(
+            f"gevinster-{area_id}",
+            "Forventede og realiserede gevinster",
+            [(p.title, p.expected_dkk, p.realised_dkk) for p in with_benefits],
+        ),
+    ]
+
+
+def _example_project(programme: Programme) -> str:
+    """A small, valid project file for the guide, using this programme's own ids."""
+    area = next(iter(programme.focus_areas_by_id))
+    department = programme.departments[0].id
+    return f"""# yaml-language-server: $schema=../schema/project.schema.json
+title: Digital pladsanvisning
+summary: |
+  Forældre søger og får tilbudt plads i dagtilbud digitalt.
+status: startup
+focus_areas:
+  - {area}
+scope: local
+anchoring: {department}
+owner:
+  name: Hanne Ejersen
+  email: hej@norddjurs.dk
+lead:
+  name: Lars Ledersen
+  email: lle@norddjurs.dk
+start: 2026-01-05
+end: 2026-12-18
+signoffs:
+  dpo:
+    name: Dorte Rådgiversen
+    date: 2025-12-01
+    reference: DPIA, sag 00.01.00-P20-1-25
+  security:
+    name: Sune Sikkersen
+    date: 2025-12-03
+  it:
+    name: Ida Itsen
+    date: 2025-12-04
+governance:
+  model: small_project
+  reason: Standardmodul i eksisterende system; under 100 timers arbejde.
+infrastructure:
+  follows: true
+  components:
+    - organisation
+    - adgangsstyring
+considerations:
+  citizens: Forældrepanel tester ansøgningen før idriftsættelse.
+  coherence: Bruger samme login som kommunens øvrige selvbetjening.
+  climate: Ingen væsentlig betydning; færre breve.
+kle:
+  - 28.03.00
+"""

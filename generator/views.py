@@ -1,0 +1,318 @@
+"""Plain, precomputed values for the site's templates: no business logic in templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from generator.portfolio import CheckedFile, Portfolio
+from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
+from schema.checks import CHECKS, applicable_codes
+from schema.programme import FocusArea, Programme
+from schema.project import (
+    Benefit,
+    FollowsInfrastructure,
+    Project,
+    ProjectModelGovernance,
+    Scope,
+    SmallProjectGovernance,
+    Status,
+)
+
+ACTIVE_STATUSES = (Status.STARTUP, Status.EXECUTION, Status.BENEFITS, Status.PAUSED)
+CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
+
+
+class Compliance(StrEnum):
+    """A project's state against one rule, or against all of them."""
+
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+    NOT_YET = "not-yet"
+
+    @property
+    def label(self) -> str:
+        """Danish text shown in badges and matrix cells (never colour alone)."""
+        return {"ok": "OK", "warning": "Advarsel", "error": "Fejl", "not-yet": "Ikke påkrævet endnu"}[self.value]
+
+    @property
+    def symbol(self) -> str:
+        """A glyph that carries the state beside its colour."""
+        return {"ok": "✓", "warning": "!", "error": "✗", "not-yet": "–"}[self.value]
+
+
+@dataclass(frozen=True)
+class BenefitView:
+    """One expected benefit with what is realised so far."""
+
+    description: str
+    owner: str
+    realisation_date: dt.date
+    expected_dkk: int | None
+    realised_dkk: int | None
+    realised_note: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as the site shows it."""
+
+    code: str
+    title: str
+    severity: Severity
+    message: str
+    fix: str
+    line: int | None
+
+
+@dataclass
+class ProjectView:
+    """Everything a page shows about one project."""
+
+    id: str
+    path: str
+    project: Project
+    focus_areas: list[FocusArea]
+    anchoring_name: str
+    compliance: Compliance
+    findings: list[FindingView]
+    rule_states: dict[str, Compliance]
+    benefits: list[BenefitView]
+    related_to: list[str] = field(default_factory=list)
+    referenced_by: list[str] = field(default_factory=list)
+    last_changed: dt.date | None = None
+
+    @property
+    def title(self) -> str:
+        """The project's title."""
+        return self.project.title
+
+    @property
+    def status_label(self) -> str:
+        """The Danish status."""
+        return self.project.status.label
+
+    @property
+    def status_order(self) -> int:
+        """The status's place in the life cycle, for sorting."""
+        return list(Status).index(self.project.status)
+
+    @property
+    def period(self) -> str:
+        """Start and end as 'ÅÅÅÅ-MM-DD – ÅÅÅÅ-MM-DD', with gaps where unknown."""
+        start = self.project.start.isoformat() if self.project.start else "?"
+        end = self.project.end.isoformat() if self.project.end else "?"
+        return f"{start} – {end}"
+
+    @property
+    def expected_dkk(self) -> int:
+        """Expected benefits in DKK per year, summed."""
+        return sum(b.expected_dkk or 0 for b in self.benefits)
+
+    @property
+    def realised_dkk(self) -> int:
+        """Realised benefits in DKK per year, summed."""
+        return sum(b.realised_dkk or 0 for b in self.benefits)
+
+    @property
+    def governance_label(self) -> str:
+        """How the project is governed, in Danish."""
+        governance = self.project.governance
+        if isinstance(governance, SmallProjectGovernance):
+            return "Lille projekt på alternativ model"
+        if isinstance(governance, ProjectModelGovernance):
+            return "Projektmodel med businesscase"
+        return "Ikke angivet"
+
+    @property
+    def infrastructure_label(self) -> str:
+        """The project's stance on the common-municipal infrastructure, in Danish."""
+        infrastructure = self.project.infrastructure
+        if infrastructure is None:
+            return "Ikke angivet"
+        if isinstance(infrastructure, FollowsInfrastructure):
+            components = ", ".join(c.label for c in infrastructure.components)
+            return f"Følger infrastrukturen ({components})" if components else "Følger infrastrukturen"
+        return "Begrundet afvigelse"
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """A programme rule as the compliance page explains it."""
+
+    rule: Rule
+    checked_from: str
+    broken_by: int
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The whole portfolio, ready for the templates."""
+
+    programme: Programme
+    today: dt.date
+    projects: list[ProjectView]
+    by_id: dict[str, ProjectView]
+    rules: list[RuleView]
+    history_note: str
+
+    def with_status(self, *statuses: Status) -> list[ProjectView]:
+        """The projects with one of these statuses, in title order."""
+        return [p for p in self.projects if p.project.status in statuses]
+
+    def in_focus_area(self, area_id: str) -> list[ProjectView]:
+        """The projects placed in this focus area, in title order."""
+        return [p for p in self.projects if area_id in p.project.focus_areas]
+
+    def active_in_focus_area(self, area_id: str) -> list[ProjectView]:
+        """The active projects placed in this focus area, in title order."""
+        return [p for p in self.in_focus_area(area_id) if p.project.status in ACTIVE_STATUSES]
+
+    @property
+    def focus_area_summaries(self) -> list[tuple[FocusArea, int, int, int]]:
+        """Each focus area with its number of projects, active projects and projects needing action."""
+        summaries = []
+        for area in self.programme.focus_areas_by_id.values():
+            projects = self.in_focus_area(area.id)
+            active = sum(1 for p in projects if p.project.status in ACTIVE_STATUSES)
+            needing_action = sum(1 for p in projects if p.compliance is not Compliance.OK)
+            summaries.append((area, len(projects), active, needing_action))
+        return summaries
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        """Every status with its number of projects, in life-cycle order."""
+        counts = Counter(p.project.status for p in self.projects)
+        return [(status.label, counts[status]) for status in Status]
+
+    @property
+    def compliance_counts(self) -> list[tuple[Compliance, int]]:
+        """How many projects are OK, have warnings or errors."""
+        counts = Counter(p.compliance for p in self.projects)
+        return [(state, counts[state]) for state in (Compliance.OK, Compliance.WARNING, Compliance.ERROR)]
+
+    @property
+    def recently_changed(self) -> list[ProjectView]:
+        """Up to ten projects by the date their file last changed, newest first."""
+        dated = [p for p in self.projects if p.last_changed]
+        return sorted(dated, key=lambda p: (p.last_changed, p.id), reverse=True)[:10]
+
+    @property
+    def todo_by_lead(self) -> list[tuple[str, list[ProjectView]]]:
+        """Project leads with their projects that need action, by lead name."""
+        grouped: dict[str, list[ProjectView]] = defaultdict(list)
+        for view in self.projects:
+            if view.findings:
+                grouped[view.project.lead.name].append(view)
+        return sorted(grouped.items())
+
+    def grouped_by_initiative(self) -> list[tuple[str, str, list[ProjectView]]]:
+        """Common projects by initiative (name, body, projects), then local ones."""
+        grouped: dict[tuple[str, str], list[ProjectView]] = defaultdict(list)
+        for view in self.with_status(*ACTIVE_STATUSES):
+            initiative = view.project.common_initiative
+            if view.project.scope is Scope.COMMON and initiative is not None:
+                grouped[(initiative.name, initiative.body)].append(view)
+        return [(name, body, views) for (name, body), views in sorted(grouped.items())]
+
+    def grouped_by_anchoring(self) -> list[tuple[str, list[ProjectView]]]:
+        """Active projects by anchoring, in the programme's order of departments."""
+        active = self.with_status(*ACTIVE_STATUSES)
+        groups = []
+        for anchoring_id, name in self.programme.anchorings.items():
+            views = [v for v in active if v.project.anchoring == anchoring_id]
+            if views:
+                groups.append((name, views))
+        return groups
+
+
+def build_site_data(
+    portfolio: Portfolio, today: dt.date, last_changed: dict[str, dt.date] | None = None, history_note: str = ""
+) -> SiteData:
+    """Compute every view from a portfolio whose programme could be read."""
+    if portfolio.programme is None:
+        raise ValueError("the programme has errors; validate before building views")
+    programme = portfolio.programme
+    files = sorted(
+        (f for f in portfolio.project_files if f.project is not None and f.project_id),
+        key=lambda f: (f.project.title.casefold() if f.project else "", f.project_id or ""),
+    )
+    views = [_project_view(f, programme, today, (last_changed or {}).get(f.project_id or "")) for f in files]
+    by_id = {view.id: view for view in views}
+    for view in views:
+        view.related_to = [r for r in view.project.related if r in by_id]
+        for related in view.related_to:
+            if view.id not in by_id[related].referenced_by:
+                by_id[related].referenced_by.append(view.id)
+    rules = [
+        RuleView(
+            rule=rule_catalogue()[code],
+            checked_from="Fra opstart" if rule_catalogue()[code].applies_to is AppliesTo.PAST_IDEA else "Altid",
+            broken_by=sum(1 for v in views if v.rule_states.get(code) in (Compliance.WARNING, Compliance.ERROR)),
+        )
+        for code in CHECKS
+    ]
+    return SiteData(programme, today, views, by_id, rules, history_note)
+
+
+def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:
+    project = checked.project
+    assert project is not None and checked.project_id is not None
+    areas = programme.focus_areas_by_id
+    return ProjectView(
+        id=checked.project_id,
+        path=checked.path,
+        project=project,
+        focus_areas=[areas[a] for a in project.focus_areas if a in areas],
+        anchoring_name=programme.anchorings.get(project.anchoring, project.anchoring),
+        compliance=_overall(checked.findings),
+        findings=[
+            FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line) for f in checked.findings
+        ],
+        rule_states=_rule_states(project, checked.findings),
+        benefits=_benefits(project, today),
+        last_changed=changed,
+    )
+
+
+def _overall(findings: tuple[Finding, ...]) -> Compliance:
+    severities = {f.severity for f in findings}
+    if Severity.ERROR in severities:
+        return Compliance.ERROR
+    return Compliance.WARNING if Severity.WARNING in severities else Compliance.OK
+
+
+def _rule_states(project: Project, findings: tuple[Finding, ...]) -> dict[str, Compliance]:
+    applicable = set(applicable_codes(project.status))
+    worst: dict[str, Compliance] = {}
+    for found in findings:
+        state = Compliance.ERROR if found.severity is Severity.ERROR else Compliance.WARNING
+        if worst.get(found.code) is not Compliance.ERROR:
+            worst[found.code] = state
+    return {
+        code: worst.get(code, Compliance.OK if code in applicable else Compliance.NOT_YET) for code in CHECKS
+    }
+
+
+def _benefits(project: Project, today: dt.date) -> list[BenefitView]:
+    governance = project.governance
+    if not isinstance(governance, ProjectModelGovernance) or governance.business_case is None:
+        return []
+    return [_benefit_view(b, today) for b in governance.business_case.benefits]
+
+
+def _benefit_view(benefit: Benefit, today: dt.date) -> BenefitView:
+    return BenefitView(
+        description=benefit.description,
+        owner=benefit.owner,
+        realisation_date=benefit.realisation_date,
+        expected_dkk=benefit.amount_dkk_per_year,
+        realised_dkk=benefit.realised_dkk_per_year,
+        realised_note=benefit.realised_note,
+        overdue=benefit.realisation_date < today and not benefit.has_realised_value,
+    )
+
