@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import markdown
@@ -44,3 +45,13 @@ def markdown_text(text: str) -> Markup:
     """Plain text for a Markdown context (a heading): HTML-escaped, Markdown syntax backslashed."""
     backslashed = _MARKDOWN_SPECIALS.sub(r"\\\1", " ".join(text.split()))
     return Markup(escape(backslashed))
+
+
+def front_matter_title(text: str) -> Markup:
+    """A page title for YAML front matter, HTML-escaped.
+
+    MkDocs unescapes a title taken from the first heading, and Material prints
+    page titles unescaped into <title> and the header: a project title like
+    `<img onerror=…>` would run. A front-matter title is used as given.
+    """
+    return Markup(json.dumps(str(escape(" ".join(text.split()))), ensure_ascii=False))

@@ -12,7 +12,7 @@ import jinja2
 
 from generator import charts
 from generator.errors import TemplateFailed
-from generator.markup import markdown_text, summary_html
+from generator.markup import front_matter_title, markdown_text, summary_html
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
 from schema.programme import Programme
@@ -42,7 +42,12 @@ def make_environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters |= {"md": markdown_text, "summary": summary_html, "dkk": charts.format_dkk}
+    environment.filters |= {
+        "md": markdown_text,
+        "summary": summary_html,
+        "front_matter_title": front_matter_title,
+        "dkk": charts.format_dkk,
+    }
     environment.globals |= {
         "Compliance": Compliance,
         "Severity": Severity,

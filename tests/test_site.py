@@ -1,0 +1,277 @@
+"""The generated site: every page type, escaping, determinism, and builds that fail safely."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build_site, read_site_config
+from generator.cli import main
+from generator.errors import SiteBuildFailed, TemplateFailed, UnsafeOutputFolder
+from generator.portfolio import load_portfolio
+from schema.project import Project
+from schema.reference import field_reference
+from tests.conftest import REPO, TODAY, dump_project, valid_project
+
+SITE_SOURCES = ("focus_areas.yaml", "mkdocs.yml", "projects", "site_templates")
+
+
+def copy_repository(target: Path) -> Path:
+    """The parts of the repository a build reads, copied to `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SITE_SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+def build(root: Path) -> Path:
+    portfolio = load_portfolio(root, today=TODAY)
+    assert portfolio.error_count == 0
+    result = build_site(portfolio, TODAY)
+    assert result.warnings == []
+    assert result.site_dir is not None
+    return result.site_dir
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def page_text(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(copy_repository(tmp_path_factory.mktemp("sample")))
+
+
+PORTFOLIO = load_portfolio(REPO, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", ["Digitaliseringsprogram 2021-2025", "projekter i alt", "Projekter pr. fokusområde og status"]),
+        ("handleplan", ["Handleplan", "Borgerblikket", 'data-hp-filters-for="handleplan-tabel"']),
+        ("handleplan/fokusomraader", ["Kommunernes digitale fundamenter", "Automatiseret"]),
+        ("handleplan/initiativer", ["KOMBIT", "Borgerblikket"]),
+        ("handleplan/forankring", ["Det centrale digitaliseringsteam", "Teknik og Miljø"]),
+        ("handleplan/idebank", ["Idébank", "Idé"]),
+        ("handleplan/afsluttede", ["Afsluttet", "Stoppet"]),
+        ("fokusomraader", ["Klima og ressourcer", "Bedre velfærd og styring med data"]),
+        ("fokusomraader/klima-ressourcer", ["Tidslinje", "Forventede og realiserede gevinster", "Sensorovervågning"]),
+        ("overholdelse", ["Hvad skal der gøres", "HP104", "Ikke påkrævet endnu", "Hvorfor"]),
+        ("projekter", ["Alle projekter"]),
+        ("projekter/borgerblikket", ["Borgerblikket", "Databeskyttelsesrådgiver", "Lise Brandt", "Ret projektet"]),
+        ("vejledning", ["pull request", "handleplan validate"]),
+        ("vejledning/felter", ["signoffs.dpo.date", "Databeskyttelsesrådgiver"]),
+        ("vejledning/regler", ["HP007", "CPR-nummer"]),
+    ],
+)
+def test_each_page_type_has_its_content(sample_site: Path, url: str, expected: list[str]) -> None:
+    text = page_text(sample_site, url)
+    for snippet in expected:
+        assert snippet in text, snippet
+
+
+def test_every_project_has_a_page_at_a_stable_url(sample_site: Path) -> None:
+    for project_id, project in PORTFOLIO.projects.items():
+        assert project.title.split()[0] in page_text(sample_site, f"projekter/{project_id}")
+
+
+def test_every_focus_area_has_a_dashboard(sample_site: Path) -> None:
+    assert PORTFOLIO.programme is not None
+    for area in PORTFOLIO.programme.focus_areas:
+        assert area.title in page_text(sample_site, f"fokusomraader/{area.id}")
+
+
+def test_relations_show_both_ways(sample_site: Path) -> None:
+    rights = page_text(sample_site, "projekter/automatiseret-rettighedsstyring")
+    assert 'href="../../projekter/borgerblikket/"' in rights
+
+
+def test_the_action_plan_lists_active_projects_only(sample_site: Path) -> None:
+    text = page_text(sample_site, "handleplan")
+    for project in PORTFOLIO.projects.values():
+        shown = project.title.replace("&", "&amp;") in text
+        assert shown == (project.status.value in ("startup", "execution", "benefits", "paused")), project.title
+
+
+def test_the_field_reference_lists_every_model_field(sample_site: Path) -> None:
+    text = page_text(sample_site, "vejledning/felter")
+    for field in field_reference(Project):
+        assert f"<code>{field.path}</code>" in text
+
+
+def test_the_guide_example_is_a_valid_project(sample_site: Path, make_portfolio) -> None:  # type: ignore[no-untyped-def]
+    source = (sample_site.parent / "docs_generated" / "vejledning" / "index.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", source, re.DOTALL)
+    assert example is not None
+    portfolio = load_portfolio(make_portfolio({"digital-pladsanvisning.yaml": example.group(1)}), today=TODAY)
+    assert [f.code for checked in portfolio.files for f in checked.findings] == []
+
+
+def test_charts_are_svg_with_title_description_and_numbers(sample_site: Path) -> None:
+    text = page_text(sample_site, "")
+    assert text.count('class="hp-chart__svg"') == 2
+    assert '<title id="status-pr-fokusomraade-title">' in text
+    assert '<desc id="status-pr-fokusomraade-desc">' in text
+    assert "Vis tallene bag figuren" in text
+
+
+def test_the_site_requests_nothing_from_other_hosts(sample_site: Path) -> None:
+    for page in sample_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(https?:)?//", html), page
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    for sheet in sample_site.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\"?(https?:)?//", sheet.read_text(encoding="utf-8")), sheet
+
+
+def test_each_project_costs_under_100_kb_of_site(sample_site: Path) -> None:
+    for project_id in PORTFOLIO.projects:
+        assert (sample_site / "projekter" / project_id / "index.html").stat().st_size < 100_000
+
+
+HOSTILE = valid_project(
+    title='</title><script>alert("titel")</script> <img src=x onerror=alert(0)> *fed*',
+    lead={"name": "<img src=x onerror=alert(9)>", "email": "x@norddjurs.dk"},
+    common_initiative={"name": "<script>alert(10)</script>", "body": "KL", "url": "https://kl.dk"},
+    summary=(
+        "Hej <script>alert(1)</script> [klik](javascript:alert(2)) <img src=x onerror=alert(3)>\n\n"
+        '<iframe src="https://example.org"></iframe> <a href="#" onclick="alert(4)">x</a> **fed**'
+    ),
+    infrastructure={"follows": False, "deviation": "[link](javascript:alert(5)) <b onmouseover=alert(6)>x</b>"},
+    considerations={"citizens": "<script>alert(7)</script>", "coherence": "ok", "climate": "ok"},
+)
+
+
+def test_text_from_project_files_cannot_inject_script(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    (root / "projects" / "ondsindet.yaml").write_text(dump_project(HOSTILE), encoding="utf-8")
+    site = build(root)
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert not re.search(r"(href|src)=\"\s*javascript:", html, re.IGNORECASE), page
+        assert not re.search(r"<[^>]+ on(error|click|mouseover)=", html), page
+        assert "<iframe" not in html, page
+    project_page = page_text(site, "projekter/ondsindet")
+    assert "<strong>fed</strong>" in project_page  # Markdown in the summary still works
+    assert "&lt;/title&gt;&lt;script&gt;alert(&#34;titel&#34;)" in project_page
+
+
+def test_the_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
+    first = build(copy_repository(tmp_path / "one"))
+    second = build(copy_repository(tmp_path / "two"))
+    assert tree_digest(first) == tree_digest(second)
+
+
+def test_plain_mkdocs_and_properdocs_rebuild_the_same_site(sample_site: Path, tmp_path: Path) -> None:
+    root = sample_site.parent
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1795478400", "NO_MKDOCS_2_WARNING": "1"}
+    bin_dir = Path(sys.executable).parent
+    for tool in ("mkdocs", "properdocs"):
+        out = tmp_path / tool
+        subprocess.run(
+            [str(bin_dir / tool), "build", "--strict", "-q", "-f", "mkdocs.yml", "-d", str(out)],
+            cwd=root,
+            env=environment,
+            check=True,
+        )
+        ours = {k: v for k, v in tree_digest(sample_site).items() if not k.startswith(".handleplan")}
+        theirs = tree_digest(out)
+        assert set(theirs) == set(ours), tool
+        if tool == "mkdocs":
+            assert theirs == ours
+
+
+def _hostile_site(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    root = copy_repository(tmp_path / "repo")
+    site = build(root)
+    return root, tree_digest(site)
+
+
+def test_a_portfolio_with_errors_keeps_the_last_good_site(tmp_path: Path) -> None:
+    root, before = _hostile_site(tmp_path)
+    (root / "projects" / "ny.yaml").write_text(dump_project(valid_project(focus_areas=["ukendt"])), "utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert "projects/ny.yaml:6:3: HP102 fejl: Ukendt fokusområde 'ukendt'." in result.stdout
+    assert "Det seneste gode site er uændret." in result.stderr
+    assert tree_digest(root / "site") == before
+
+
+def test_a_failing_template_keeps_the_last_good_site(tmp_path: Path) -> None:
+    root, before = _hostile_site(tmp_path)
+    (root / "site_templates" / "project.md.j2").write_text("{{ view.no_such_field }}", encoding="utf-8")
+    with pytest.raises(TemplateFailed) as raised:
+        build_site(load_portfolio(root, today=TODAY), TODAY)
+    assert "site_templates/project.md.j2" in str(raised.value)
+    assert "projekter/" in str(raised.value)
+    assert tree_digest(root / "site") == before
+
+
+def test_a_failing_mkdocs_build_keeps_the_last_good_site(tmp_path: Path) -> None:
+    root, before = _hostile_site(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
+    with pytest.raises(SiteBuildFailed):
+        build_site(load_portfolio(root, today=TODAY), TODAY)
+    assert tree_digest(root / "site") == before
+    assert not (root / ".site.new").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("docs_dir", "projects"), ("docs_dir", "."), ("site_dir", "../elsewhere"), ("site_dir", "site_templates/out")],
+)
+def test_output_folders_never_overlap_sources(tmp_path: Path, setting: str, value: str) -> None:
+    root = copy_repository(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    text = re.sub(rf"^{setting}: .*$", f"{setting}: {value}", config.read_text(encoding="utf-8"), flags=re.M)
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(UnsafeOutputFolder):
+        read_site_config(root)
+
+
+def test_a_foreign_folder_is_never_emptied(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    (root / "site").mkdir()
+    (root / "site" / "precious.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UnsafeOutputFolder):
+        build_site(load_portfolio(root, today=TODAY), TODAY)
+    assert (root / "site" / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_removed_project_disappears_from_the_generated_pages(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    build(root)
+    (root / "projects" / "min-side-paa-norddjurs-dk.yaml").unlink()
+    site = build(root)
+    assert not (root / "docs_generated" / "projekter" / "min-side-paa-norddjurs-dk.md").exists()
+    assert not (site / "projekter" / "min-side-paa-norddjurs-dk").exists()
+
+
+def test_build_reports_what_it_did(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert re.match(r"Byggede \d+ sider \(\d+ ændret, 0 fjernet\) til ", result.stdout)
