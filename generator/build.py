@@ -159,7 +159,7 @@ def build_with_mkdocs(config: SiteConfig, today: dt.date) -> list[str]:
     with _reproducible(today), _captured_warnings() as warnings:
         try:
             _run_mkdocs(config.config_file, staging)
-        except Exception as error:  # noqa: BLE001 - MkDocs and its plugins raise anything
+        except Exception as error:
             shutil.rmtree(staging, ignore_errors=True)
             raise SiteBuildFailed(detail=str(error) or type(error).__name__) from None
     (staging / SITE_MARKER).touch()

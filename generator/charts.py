@@ -86,7 +86,8 @@ def status_by_group(chart_id: str, title: str, groups: list[tuple[str, list[Stat
             if count:
                 body.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{count * scale:.1f}" height="20" '
-                    f'fill="{STATUS_COLOURS[status]}"><title>{escape(name)}: {count} {escape(status.label)}</title></rect>'
+                    f'fill="{STATUS_COLOURS[status]}">'
+                    f"<title>{escape(name)}: {count} {escape(status.label)}</title></rect>"
                 )
                 x += count * scale
         body.append(_label(x + 6, y + 10, str(len(members))))

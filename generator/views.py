@@ -270,9 +270,7 @@ def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, ch
         focus_areas=[areas[a] for a in project.focus_areas if a in areas],
         anchoring_name=programme.anchorings.get(project.anchoring, project.anchoring),
         compliance=_overall(checked.findings),
-        findings=[
-            FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line) for f in checked.findings
-        ],
+        findings=[FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line) for f in checked.findings],
         rule_states=_rule_states(project, checked.findings),
         benefits=_benefits(project, today),
         last_changed=changed,
@@ -293,9 +291,7 @@ def _rule_states(project: Project, findings: tuple[Finding, ...]) -> dict[str, C
         state = Compliance.ERROR if found.severity is Severity.ERROR else Compliance.WARNING
         if worst.get(found.code) is not Compliance.ERROR:
             worst[found.code] = state
-    return {
-        code: worst.get(code, Compliance.OK if code in applicable else Compliance.NOT_YET) for code in CHECKS
-    }
+    return {code: worst.get(code, Compliance.OK if code in applicable else Compliance.NOT_YET) for code in CHECKS}
 
 
 def _benefits(project: Project, today: dt.date) -> list[BenefitView]:
@@ -315,4 +311,3 @@ def _benefit_view(benefit: Benefit, today: dt.date) -> BenefitView:
         realised_note=benefit.realised_note,
         overdue=benefit.realisation_date < today and not benefit.has_realised_value,
     )
-

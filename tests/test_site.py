@@ -69,7 +69,7 @@ PORTFOLIO = load_portfolio(REPO, today=TODAY)
     ("url", "expected"),
     [
         ("", ["Digitaliseringsprogram 2021-2025", "projekter i alt", "Projekter pr. fokusområde og status"]),
-        ("handleplan", ["Handleplan", "Borgerblikket", 'data-hp-filters-for="handleplan-tabel"']),
+        ("handleplan", ["Handleplan", "Borgerblikket", 'data-hp-filters-for="hp-handleplan-tabel"']),
         ("handleplan/fokusomraader", ["Kommunernes digitale fundamenter", "Automatiseret"]),
         ("handleplan/initiativer", ["KOMBIT", "Borgerblikket"]),
         ("handleplan/forankring", ["Det centrale digitaliseringsteam", "Teknik og Miljø"]),

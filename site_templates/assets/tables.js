@@ -1,4 +1,4 @@
-/* handleplan: sorting and filtering for project tables. Our own, small, no dependencies. */
+/* handleplan: sorting and filtering for project tables, and small accessibility fixes. Our own, no dependencies. */
 (function () {
   "use strict";
 
@@ -68,7 +68,14 @@
     apply();
   }
 
+  // Material's search overlay is a dialog without a name (axe: aria-dialog-name).
+  function nameSearchDialog() {
+    var search = document.querySelector(".md-search[role='dialog']");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Søg");
+  }
+
   function init() {
+    nameSearchDialog();
     document.querySelectorAll("table[data-hp-sortable]").forEach(makeSortable);
     document.querySelectorAll("form[data-hp-filters-for]").forEach(makeFilterable);
   }
