@@ -46,8 +46,11 @@ WORDS = [
 COMPONENTS = ["organisation", "klassifikation", "adgangsstyring", "beskedfordeler", "serviceplatformen"]
 
 
-def write_portfolio(target: Path, count: int, seed: int = 2021) -> Path:
-    """Write focus_areas.yaml, schema/ and `count` project files under `target`; return it."""
+def write_portfolio(target: Path, count: int, seed: int = 2021, *, with_site: bool = False) -> Path:
+    """Write focus_areas.yaml, schema/ and `count` project files under `target`; return it.
+
+    With `with_site`, mkdocs.yml and site_templates/ come along, so the site can be built.
+    """
     rng = random.Random(seed)
     programme = yaml.safe_load((REPO / "focus_areas.yaml").read_text(encoding="utf-8"))
     areas = [area["id"] for area in programme["focus_areas"]]
@@ -56,6 +59,9 @@ def write_portfolio(target: Path, count: int, seed: int = 2021) -> Path:
     projects.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "focus_areas.yaml", target / "focus_areas.yaml")
     shutil.copytree(REPO / "schema", target / "schema", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.py*"))
+    if with_site:
+        shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+        shutil.copytree(REPO / "site_templates", target / "site_templates", dirs_exist_ok=True)
     ids = [f"projekt-{index:05d}" for index in range(count)]
     for index, project_id in enumerate(ids):
         project = _project(rng, index, ids, areas, anchorings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -135,6 +136,9 @@ def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
     Eksempel: handleplan serve, og åbn http://127.0.0.1:8000 i browseren.
     """
     day = today.date() if today else dt.date.today()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.setLevel(logging.INFO)
+    mkdocs_log.addHandler(logging.StreamHandler())  # "Serving on …" and reloads
     serve_site(root, day, dev_addr, report=lambda text: click.echo(text, err=True))
 
 

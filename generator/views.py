@@ -39,6 +39,11 @@ class Compliance(StrEnum):
         return {"ok": "OK", "warning": "Advarsel", "error": "Fejl", "not-yet": "Ikke påkrævet endnu"}[self.value]
 
     @property
+    def short_label(self) -> str:
+        """A short Danish text for dense tables such as the compliance matrix."""
+        return {"ok": "OK", "warning": "Adv.", "error": "Fejl", "not-yet": "–"}[self.value]
+
+    @property
     def symbol(self) -> str:
         """A glyph that carries the state beside its colour."""
         return {"ok": "✓", "warning": "!", "error": "✗", "not-yet": "–"}[self.value]

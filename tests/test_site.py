@@ -17,6 +17,7 @@ from generator.build import build_site, read_site_config
 from generator.cli import main
 from generator.errors import SiteBuildFailed, TemplateFailed, UnsafeOutputFolder
 from generator.portfolio import load_portfolio
+from generator.preview import regenerate, source_snapshot
 from schema.project import Project
 from schema.reference import field_reference
 from tests.conftest import REPO, TODAY, dump_project, valid_project
@@ -275,3 +276,25 @@ def test_build_reports_what_it_did(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert re.match(r"Byggede \d+ sider \(\d+ ændret, 0 fjernet\) til ", result.stdout)
+
+
+def test_the_preview_regenerates_and_keeps_the_last_good_pages_on_errors(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    messages: list[str] = []
+    assert regenerate(root, TODAY, messages.append)
+    page = root / "docs_generated" / "projekter" / "aula.md"
+    good = page.read_text(encoding="utf-8")
+    source = root / "projects" / "aula.yaml"
+    original = source.read_text(encoding="utf-8")
+    snapshot = source_snapshot(root)
+
+    source.write_text(original.replace("status: completed", "status: faerdig"), encoding="utf-8")
+    os.utime(source, (1, 1))
+    assert source_snapshot(root) != snapshot
+    assert not regenerate(root, TODAY, messages.append)
+    assert "projects/aula.yaml:" in messages[-1] and "HP012" in messages[-1]
+    assert page.read_text(encoding="utf-8") == good
+
+    source.write_text(re.sub(r"^title: (.*)$", r"title: Nyt navn for \1", original, count=1, flags=re.M), "utf-8")
+    assert regenerate(root, TODAY, messages.append)
+    assert "Nyt navn for" in page.read_text(encoding="utf-8")

@@ -1,0 +1,82 @@
+"""Time `handleplan build` against plain `mkdocs build` on the same generated docs.
+
+For each size: a synthetic portfolio is written, `handleplan build` runs in a
+fresh process (validate, render the Markdown, build with MkDocs, swap the site
+in), then plain `mkdocs build` rebuilds the same generated docs in a fresh
+process. Quote ratios from one run; the machines are noisy.
+
+    python benchmarks/build.py --sizes 1000,3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import write_portfolio
+
+GOAL_VS_MKDOCS = 1.3
+GOAL_SCALING = 3.6  # 3x the projects may take at most 3.6x the time
+GOAL_BYTES_PER_PROJECT = 100_000
+ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795478400"}
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    """Wall-clock seconds of one successful run of `command`."""
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, env=ENVIRONMENT, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr.decode("utf-8", "replace")[-3000:])
+        raise SystemExit(f"{command[2:4]} failed with exit {completed.returncode}")
+    return elapsed
+
+
+def folder_bytes(folder: Path) -> int:
+    """The size of every file under `folder`."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def measure(size: int, workdir: Path) -> tuple[float, float, int]:
+    """(handleplan seconds, mkdocs seconds, site bytes per project) for `size` projects."""
+    root = write_portfolio(workdir / f"portfolio-{size}", size, with_site=True)
+    ours = timed([sys.executable, "-c", "from generator.cli import run; run()", "build", "--today", "2026-11-24"], root)
+    plain = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(workdir / f"plain-{size}")], root)
+    return ours, plain, folder_bytes(root / "site") // size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,3000", help="comma-separated portfolio sizes")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"{'projects':>9} {'handleplan':>11} {'mkdocs':>8} {'ratio':>6} {'KB/project':>11}")
+    results: dict[int, float] = {}
+    failures = []
+    with tempfile.TemporaryDirectory(prefix="handleplan-build-bench-") as directory:
+        for size in sizes:
+            ours, plain, per_project = measure(size, Path(directory))
+            results[size] = ours
+            ratio = ours / plain
+            print(f"{size:>9} {ours:>10.2f}s {plain:>7.2f}s {ratio:>6.2f} {per_project / 1000:>11.1f}", flush=True)
+            if ratio > GOAL_VS_MKDOCS:
+                failures.append(f"{size}: {ratio:.2f}x plain mkdocs (goal {GOAL_VS_MKDOCS}x)")
+            if per_project > GOAL_BYTES_PER_PROJECT:
+                failures.append(f"{size}: {per_project / 1000:.0f} KB per project (goal 100 KB)")
+    if 1000 in results and 3000 in results:
+        scaling = results[3000] / results[1000]
+        print(f"3,000 vs 1,000 projects: {scaling:.2f}x the time (goal at most {GOAL_SCALING}x)")
+        if scaling > GOAL_SCALING:
+            failures.append(f"scaling {scaling:.2f}x")
+    print("meets the goals" if not failures else "MISSES: " + "; ".join(failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
