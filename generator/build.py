@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import SiteBuildFailed, UnsafeOutputFolder
-from generator.history import read_history
+from generator.history import History
 from generator.portfolio import Portfolio
 from generator.render import TEMPLATES_DIR, Page, render_site
 from generator.views import build_site_data
@@ -90,15 +90,14 @@ def _output_folder(root: Path, name: str) -> Path:
     return folder
 
 
-def generate_docs(portfolio: Portfolio, config: SiteConfig, today: dt.date) -> tuple[int, int, int]:
+def generate_docs(portfolio: Portfolio, config: SiteConfig, today: dt.date, history: History) -> tuple[int, int, int]:
     """Render every page into docs_dir; return (pages, files written, stale files removed).
 
     Raises:
         UnsafeOutputFolder: docs_dir holds files handleplan did not make.
         TemplateFailed: a template fails.
     """
-    history = read_history(portfolio.root)
-    data = build_site_data(portfolio, today, history.last_changed, history.note)
+    data = build_site_data(portfolio, today, history)
     pages = list(render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url))
     written, removed = sync_folder(config.docs_dir, pages)
     return len(pages), written, removed
@@ -219,13 +218,13 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def build_site(portfolio: Portfolio, today: dt.date) -> BuildResult:
+def build_site(portfolio: Portfolio, today: dt.date, history: History | None = None) -> BuildResult:
     """Generate the docs and build the site from a portfolio without errors.
 
     Raises:
         UnsafeOutputFolder, TemplateFailed, SiteBuildFailed: see the steps.
     """
     config = read_site_config(portfolio.root)
-    pages, written, removed = generate_docs(portfolio, config, today)
+    pages, written, removed = generate_docs(portfolio, config, today, history or History())
     warnings = build_with_mkdocs(config, today)
     return BuildResult(pages, written, removed, warnings, config.site_dir)

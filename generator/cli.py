@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import os
 import sys
@@ -14,8 +15,10 @@ from typing import Any, TypeVar
 import click
 
 from generator.build import build_site
-from generator.errors import HandleplanError, NotAPortfolio, PortfolioHasErrors
-from generator.portfolio import Portfolio, load_portfolio
+from generator.changes import diff_as_json, diff_as_markdown, diff_portfolios
+from generator.errors import GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
+from generator.history import History, files_at, read_history
+from generator.portfolio import Portfolio, load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
 from generator.report import FORMATS, format_report
 from generator.schemas import write_schemas
@@ -30,7 +33,7 @@ def _handle_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except NotAPortfolio as error:
+        except (NotAPortfolio, GitFailed) as error:
             raise click.UsageError(str(error)) from None
         except HandleplanError as error:
             raise click.ClickException(str(error)) from None
@@ -79,7 +82,8 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
 
     Eksempel: handleplan validate projects/borgerblikket.yaml
     """
-    portfolio = load_portfolio(root, paths, today=today.date() if today else None)
+    history = read_history(root)
+    portfolio = load_portfolio(root, paths, today=today.date() if today else None, last_changed=history.last_changed)
     click.echo(format_report(portfolio, output_format), nl=False)
     if portfolio.error_count:
         sys.exit(1)
@@ -93,9 +97,9 @@ _TODAY_OPTION = click.option(
 )
 
 
-def _checked_portfolio(root: Path, today: dt.date) -> Portfolio:
+def _checked_portfolio(root: Path, today: dt.date, history: History) -> Portfolio:
     """The portfolio; with errors, print them as validate does and exit 1."""
-    portfolio = load_portfolio(root, today=today)
+    portfolio = load_portfolio(root, today=today, last_changed=history.last_changed)
     if portfolio.error_count:
         click.echo(format_report(portfolio, "text"), nl=False)
         raise PortfolioHasErrors(errors=portfolio.error_count)
@@ -116,8 +120,9 @@ def build(root: Path, today: dt.datetime | None) -> None:
     Eksempel: handleplan build
     """
     day = today.date() if today else dt.date.today()
-    portfolio = _checked_portfolio(root, day)
-    result = build_site(portfolio, day)
+    history = read_history(root, with_changes=True)
+    portfolio = _checked_portfolio(root, day, history)
+    result = build_site(portfolio, day, history)
     for warning in result.warnings:
         click.echo(f"MkDocs: {warning}", err=True)
     click.echo(
@@ -140,6 +145,42 @@ def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
     mkdocs_log.setLevel(logging.INFO)
     mkdocs_log.addHandler(logging.StreamHandler())  # "Serving on …" and reloads
     serve_site(root, day, dev_addr, report=lambda text: click.echo(text, err=True))
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown til pull requests og styregruppen, json til maskiner.",
+)
+@_TODAY_OPTION
+@click.pass_obj
+@_handle_errors
+def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.datetime | None) -> None:
+    """Vis ændringerne i porteføljen mellem to git-revisioner.
+
+    BASE og HEAD er git-revisioner (en commit, en gren, et tag). Uden HEAD
+    sammenlignes med arbejdskopien. Filerne læses fra git, så intet skal
+    tjekkes ud.
+
+    Eksempel: handleplan diff origin/main
+    """
+    day = today.date() if today else dt.date.today()
+    old = portfolio_from_sources(root, files_at(root, base), today=day)
+    if head is None:
+        new = load_portfolio(root, today=day)
+    else:
+        new = portfolio_from_sources(root, files_at(root, head), today=day)
+    changes = diff_portfolios(old, new, base, head or "arbejdskopien")
+    if output_format == "json":
+        click.echo(json.dumps(diff_as_json(changes), ensure_ascii=False, indent=2))
+    else:
+        click.echo(diff_as_markdown(changes), nl=False)
 
 
 @main.command()

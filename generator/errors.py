@@ -90,3 +90,13 @@ class UnsafeOutputFolder(HandleplanError):
             f"{self.values['folder']} bruges ikke som output: {self.values['reason']}. "
             "Ret docs_dir/site_dir i mkdocs.yml, eller flyt mappen."
         )
+
+
+class GitFailed(HandleplanError):
+    """Git could not give what was asked (no repository, an unknown revision)."""
+
+    def __init__(self, *, detail: str) -> None:
+        super().__init__(detail=detail)
+
+    def format_message(self) -> str:
+        return f"Git: {self.values['detail']}."

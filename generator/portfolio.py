@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -80,11 +80,18 @@ class Portfolio:
         return sum(len(f.warnings) for f in self.files)
 
 
-def load_portfolio(root: Path, paths: Sequence[Path] = (), *, today: dt.date | None = None) -> Portfolio:
+def load_portfolio(
+    root: Path,
+    paths: Sequence[Path] = (),
+    *,
+    today: dt.date | None = None,
+    last_changed: Mapping[str, dt.date] | None = None,
+) -> Portfolio:
     """Read and check the programme and the project files under `root`.
 
     With `paths`, only those files (or the project files in those folders) are
     checked; related ids are still resolved against every project in `root`.
+    `last_changed` (from git) enables the rule on projects left unchanged too long.
 
     Raises:
         NotAPortfolio: `root` has no focus_areas.yaml or no projects folder.
@@ -101,7 +108,32 @@ def load_portfolio(root: Path, paths: Sequence[Path] = (), *, today: dt.date | N
         ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")} | {p.stem for p in selected}
         context = CheckContext(programme, today or dt.date.today(), frozenset(ids))
     with _cyclic_gc_paused():
-        project_files = tuple(_check_project_file(path, root, context) for path in selected)
+        project_files = tuple(
+            check_project_source(_shown_path(path, root), _read_bytes(path), context, last_changed) for path in selected
+        )
+    return Portfolio(root, programme, programme_file, project_files)
+
+
+def portfolio_from_sources(
+    root: Path, sources: Mapping[str, bytes], *, today: dt.date, last_changed: Mapping[str, dt.date] | None = None
+) -> Portfolio:
+    """A portfolio from file contents keyed by path ('focus_areas.yaml', 'projects/x.yaml'), e.g. from git.
+
+    A revision without a readable focus_areas.yaml gives a portfolio without a programme.
+    """
+    programme_raw = sources.get(PROGRAMME_FILE)
+    if programme_raw is None:
+        missing = finding("HP003", detail=f"{PROGRAMME_FILE} findes ikke i denne version.").at(1, 1)
+        programme_file, programme = CheckedFile(PROGRAMME_FILE, (missing,)), None
+    else:
+        programme_file, programme = check_model_source(PROGRAMME_FILE, programme_raw, Programme)
+    projects = sorted(path for path in sources if path.startswith(f"{PROJECTS_DIR}/") and path.endswith(".yaml"))
+    context = None
+    if programme is not None:
+        ids = frozenset(PurePosixPath(path).stem for path in projects)
+        context = CheckContext(programme, today, ids)
+    with _cyclic_gc_paused():
+        project_files = tuple(check_project_source(path, sources[path], context, last_changed) for path in projects)
     return Portfolio(root, programme, programme_file, project_files)
 
 
@@ -132,7 +164,7 @@ def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
     path = root.resolve() / PROGRAMME_FILE
     if not path.is_file():
         raise NotAPortfolio(root=root.resolve(), missing=PROGRAMME_FILE)
-    return _check_model_file(path, root.resolve(), Programme)
+    return check_model_source(_shown_path(path, root.resolve()), _read_bytes(path), Programme)
 
 
 def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:
@@ -148,37 +180,49 @@ def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Pat
     return list(selected)
 
 
-def _check_project_file(path: Path, root: Path, context: CheckContext | None) -> CheckedFile:
-    shown = _shown_path(path, root)
-    project_id = path.stem
+def check_project_source(
+    shown: str, raw: bytes | None, context: CheckContext | None, last_changed: Mapping[str, dt.date] | None = None
+) -> CheckedFile:
+    """Check one project file's bytes (None: unreadable); `shown` is its path in messages."""
+    name = PurePosixPath(shown).name
+    project_id = PurePosixPath(shown).stem
     id_findings: list[Finding] = []
-    if path.suffix != PROJECT_SUFFIX or not _SLUG.fullmatch(project_id):
-        id_findings.append(finding("HP006", name=path.name).at(1, 1))
-    document, findings = _read(path)
+    if not name.endswith(PROJECT_SUFFIX) or not _SLUG.fullmatch(project_id):
+        id_findings.append(finding("HP006", name=name).at(1, 1))
+    document, findings = _parse(raw)
     project = None
     if document is not None:
         project, model_findings = _validate(document, Project)
         findings += model_findings
         if project is not None and context is not None:
+            changed = (last_changed or {}).get(project_id)
+            if changed is not None:
+                context = replace(context, last_changed=changed)
             findings += [document.locate(f) for f in check_project(project, context)]
     return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
 
 
-def _check_model_file(path: Path, root: Path, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
-    document, findings = _read(path)
+def check_model_source(shown: str, raw: bytes | None, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
+    """Check a file against a model alone (the programme file); `shown` is its path in messages."""
+    document, findings = _parse(raw)
     instance = None
     if document is not None:
         instance, model_findings = _validate(document, model)
         findings += model_findings
-    return CheckedFile(_shown_path(path, root), _in_file_order(findings)), instance
+    return CheckedFile(shown, _in_file_order(findings)), instance
 
 
-def _read(path: Path) -> tuple[Document | None, list[Finding]]:
-    """The parsed document, or None, with what reading it found (CPR numbers, duplicate keys)."""
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return None, [finding("HP003", detail=f"Filen kan ikke læses: {error.strerror}.").at(1, 1)]
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _parse(raw: bytes | None) -> tuple[Document | None, list[Finding]]:
+    """The parsed document, or None, with what reading it found (CPR numbers, duplicate keys)."""
+    if raw is None:
+        return None, [finding("HP003", detail="Filen kan ikke læses.").at(1, 1)]
     try:
         text = decode(raw)
     except DocumentError as error:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.build import generate_docs, read_site_config
 from generator.errors import HandleplanError
+from generator.history import read_history
 from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, load_portfolio
 from generator.render import TEMPLATES_DIR
 from generator.report import format_report
@@ -25,12 +26,13 @@ def source_snapshot(root: Path) -> dict[Path, float]:
 
 def regenerate(root: Path, today: dt.date, report: Callable[[str], None]) -> bool:
     """Regenerate the pages; on errors report them and keep the last good pages."""
-    portfolio = load_portfolio(root, today=today)
+    history = read_history(root, with_changes=True)
+    portfolio = load_portfolio(root, today=today, last_changed=history.last_changed)
     if portfolio.error_count:
         report(format_report(portfolio, "text") + "Forhåndsvisningen viser de seneste gode sider.")
         return False
     try:
-        generate_docs(portfolio, read_site_config(root), today)
+        generate_docs(portfolio, read_site_config(root), today, history)
     except HandleplanError as error:
         report(str(error))
         return False

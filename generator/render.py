@@ -12,6 +12,7 @@ import jinja2
 
 from generator import charts
 from generator.errors import TemplateFailed
+from generator.changes import newest_events
 from generator.markup import front_matter_title, markdown_text, summary_html
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
@@ -22,6 +23,7 @@ from schema.reference import field_reference
 TEMPLATES_DIR = "site_templates"
 ASSETS_DIR = "assets"
 TIMELINE_LIMIT = 40
+FEED_ENTRIES = 50
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
             charts=_focus_area_charts(area.id, projects, data.today),
         )
     yield page("overholdelse.md", "compliance.md.j2")
+    yield page("aendringer.md", "changes.md.j2")
+    newest_first = newest_events(data.events)[:FEED_ENTRIES]
+    updated = newest_first[0].date if newest_first else data.today
+    yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
     yield page("projekter/index.md", "projects.md.j2")
     for view in data.projects:
         yield page(f"projekter/{view.id}.md", "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml")

@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from generator.changes import Event, events_by_month, events_by_project, history_events
+from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
@@ -90,6 +92,7 @@ class ProjectView:
     related_to: list[str] = field(default_factory=list)
     referenced_by: list[str] = field(default_factory=list)
     last_changed: dt.date | None = None
+    events: list[Event] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -164,6 +167,13 @@ class SiteData:
     by_id: dict[str, ProjectView]
     rules: list[RuleView]
     history_note: str
+    history_available: bool = False
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def events_by_month(self) -> list[tuple[str, list[Event]]]:
+        """The portfolio's history, month by month, newest first."""
+        return events_by_month(self.events)
 
     def with_status(self, *statuses: Status) -> list[ProjectView]:
         """The projects with one of these statuses, in title order."""
@@ -235,24 +245,27 @@ class SiteData:
         return groups
 
 
-def build_site_data(
-    portfolio: Portfolio, today: dt.date, last_changed: dict[str, dt.date] | None = None, history_note: str = ""
-) -> SiteData:
+def build_site_data(portfolio: Portfolio, today: dt.date, history: History | None = None) -> SiteData:
     """Compute every view from a portfolio whose programme could be read."""
     if portfolio.programme is None:
         raise ValueError("the programme has errors; validate before building views")
     programme = portfolio.programme
+    history = history or History()
     files = sorted(
         (f for f in portfolio.project_files if f.project is not None and f.project_id),
         key=lambda f: (f.project.title.casefold() if f.project else "", f.project_id or ""),
     )
-    views = [_project_view(f, programme, today, (last_changed or {}).get(f.project_id or "")) for f in files]
+    views = [_project_view(f, programme, today, history.last_changed.get(f.project_id or "")) for f in files]
     by_id = {view.id: view for view in views}
     for view in views:
         view.related_to = [r for r in view.project.related if r in by_id]
         for related in view.related_to:
             if view.id not in by_id[related].referenced_by:
                 by_id[related].referenced_by.append(view.id)
+    events = history_events(history.changes, programme, by_id)
+    for project_id, project_events in events_by_project(events).items():
+        if project_id in by_id:
+            by_id[project_id].events = project_events
     rules = [
         RuleView(
             rule=rule_catalogue()[code],
@@ -261,7 +274,7 @@ def build_site_data(
         )
         for code in CHECKS
     ]
-    return SiteData(programme, today, views, by_id, rules, history_note)
+    return SiteData(programme, today, views, by_id, rules, history.note, history.available, events)
 
 
 def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:

@@ -31,11 +31,15 @@ CONSIDERATION_TOPICS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check needs to know beyond the project itself."""
+    """What a check needs to know beyond the project itself.
+
+    `last_changed` is when git last saw the project's file change, if known.
+    """
 
     programme: Programme
     today: dt.date
     project_ids: frozenset[str]
+    last_changed: dt.date | None = None
 
 
 Check = Callable[[Project, CheckContext], Iterator[Finding]]
@@ -186,3 +190,24 @@ def _benefits_followed_up(project: Project, context: CheckContext) -> Iterator[F
                 benefit=benefit.description,
                 date=benefit.realisation_date.isoformat(),
             )
+
+
+@_check("HP205")
+def _not_stale(project: Project, context: CheckContext) -> Iterator[Finding]:
+    if context.last_changed is None or not project.status.is_active:
+        return
+    months = context.programme.stale_after_months
+    if context.last_changed < months_before(context.today, months):
+        yield finding("HP205", (), date=context.last_changed.isoformat(), months=months)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier, or the month's last day where it has fewer."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))

@@ -45,6 +45,13 @@ class Programme(StrictModel):
     )
     focus_areas: list[FocusArea] = Field(min_length=1, title="Fokusområder", description="Programmets fokusområder.")
     departments: list[Department] = Field(min_length=1, title="Fagområder", description="Kommunens fagområder.")
+    stale_after_months: int = Field(
+        default=6,
+        ge=1,
+        le=60,
+        title="Forældet efter (måneder)",
+        description="Et aktivt projekt, hvis fil ikke er ændret i så mange måneder, får en advarsel.",
+    )
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Programme:

@@ -37,6 +37,11 @@ class Status(StrEnum):
         return self is not Status.IDEA
 
     @property
+    def is_active(self) -> bool:
+        """True while the project is being started, carried out or followed up."""
+        return self in (Status.STARTUP, Status.EXECUTION, Status.BENEFITS)
+
+    @property
     def is_closed(self) -> bool:
         """True for a project that has ended, one way or the other."""
         return self in (Status.COMPLETED, Status.CANCELLED)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from schema.catalogue import rule_catalogue
-from schema.checks import CHECKS, CheckContext, check_project
+from schema.checks import CHECKS, CheckContext, check_project, months_before
 from schema.programme import Programme
 from schema.project import Project
 from tests.conftest import REPO, TODAY, VALID_PROJECT, valid_project
@@ -36,8 +37,11 @@ def _benefit(**changes: Any) -> dict[str, Any]:
     return {"model": "project_model", "business_case": {"reference": "Sag 1", "benefits": [benefit]}}
 
 
-def findings_of(project: dict[str, Any]) -> list[tuple[str, tuple[str | int, ...], str]]:
-    found = check_project(Project.model_validate(project), CONTEXT)
+def findings_of(
+    project: dict[str, Any], last_changed: dt.date | None = None
+) -> list[tuple[str, tuple[str | int, ...], str]]:
+    context = dataclasses.replace(CONTEXT, last_changed=last_changed)
+    found = check_project(Project.model_validate(project), context)
     return [(f.code, f.loc, f.message) for f in found]
 
 
@@ -231,8 +235,56 @@ def test_a_kept_rule_is_not_reported(project: dict[str, Any]) -> None:
     assert findings_of(project) == []
 
 
+STALE = [
+    pytest.param(
+        valid_project(),
+        dt.date(2026, 5, 23),
+        (
+            "HP205",
+            (),
+            "Projektet er aktivt, men dets fil er ikke ændret siden 2026-05-23 (mere end 6 måneder).",
+        ),
+        id="HP205-active-and-unchanged-for-six-months",
+    ),
+]
+
+
+@pytest.mark.parametrize(("project", "last_changed", "expected"), STALE)
+def test_a_project_left_unchanged_too_long_is_stale(
+    project: dict[str, Any], last_changed: dt.date, expected: tuple[str, tuple[str | int, ...], str]
+) -> None:
+    assert expected in findings_of(project, last_changed)
+
+
+@pytest.mark.parametrize(
+    ("status", "last_changed"),
+    [
+        pytest.param("execution", dt.date(2026, 5, 24), id="changed-exactly-six-months-ago"),
+        pytest.param("paused", dt.date(2020, 1, 1), id="paused-projects-rest"),
+        pytest.param("completed", dt.date(2020, 1, 1), id="completed-projects-rest"),
+        pytest.param("execution", None, id="no-history-no-verdict"),
+    ],
+)
+def test_a_project_is_not_stale_when(status: str, last_changed: dt.date | None) -> None:
+    project = valid_project(status=status, start=dt.date(2019, 1, 1))
+    assert "HP205" not in [code for code, _, _ in findings_of(project, last_changed)]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 11, 24), 6, dt.date(2026, 5, 24)),
+        (dt.date(2026, 8, 31), 6, dt.date(2026, 2, 28)),
+        (dt.date(2026, 3, 31), 13, dt.date(2025, 2, 28)),
+        (dt.date(2028, 8, 31), 6, dt.date(2028, 2, 29)),
+    ],
+)
+def test_months_before_clamps_to_the_months_last_day(day: dt.date, months: int, expected: dt.date) -> None:
+    assert months_before(day, months) == expected
+
+
 def test_every_programme_rule_has_a_check_and_a_failing_case() -> None:
-    tested = {param.values[1][0] for param in BROKEN}  # type: ignore[index]
+    tested = {param.values[1][0] for param in BROKEN} | {param.values[2][0] for param in STALE}  # type: ignore[index]
     programme_rules = {code for code, rule in rule_catalogue().items() if rule.applies_to.value != "file"}
     programme_rules -= {"HP010", "HP011", "HP012"}  # shape rules: the model checks them, see test_validate.py
     assert programme_rules == set(CHECKS) == tested
