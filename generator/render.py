@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 
 from generator import charts
-from generator.errors import TemplateFailed
 from generator.changes import newest_events
+from generator.errors import TemplateFailed
 from generator.markup import front_matter_title, markdown_text, summary_html
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
