@@ -119,9 +119,7 @@ def sync_folder(folder: Path, pages: Iterable[Page]) -> tuple[int, int]:
         if path.is_file() and path.read_bytes() == content:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(content)
-        temporary.replace(path)  # readers (mkdocs serve) never see half a file
+        write_atomically(path, content)
         written += 1
     removed = 0
     for path in sorted(folder.rglob("*"), reverse=True):
@@ -131,6 +129,13 @@ def sync_folder(folder: Path, pages: Iterable[Page]) -> tuple[int, int]:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return written, removed
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write beside the target, then rename: readers never see half a file, a failure leaves the old one."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(content)
+    temporary.replace(path)
 
 
 def _claim(folder: Path, marker: str) -> None:

@@ -3,42 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from generator.build import build_site
+from generator.build import build_site, write_atomically
 from generator.changes import diff_as_json, diff_as_markdown, diff_portfolios
-from generator.errors import GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
-from generator.history import History, files_at, read_history
-from generator.portfolio import Portfolio, load_portfolio, portfolio_from_sources
+from generator.cli_common import checked_portfolio, day_of, handle_errors, status, today_option
+from generator.cli_new import new_command
+from generator.export import FORMATS as EXPORT_FORMATS
+from generator.export import export as export_portfolio
+from generator.history import files_at, read_history
+from generator.portfolio import load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
+from generator.render import render_report
 from generator.report import FORMATS, format_report
 from generator.schemas import write_schemas
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _handle_errors(command: F) -> F:
-    """Map domain errors to exit codes: 2 for usage, 1 for anything the user must fix."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (NotAPortfolio, GitFailed) as error:
-            raise click.UsageError(str(error)) from None
-        except HandleplanError as error:
-            raise click.ClickException(str(error)) from None
-
-    return wrapper  # type: ignore[return-value]
+from generator.views import build_site_data
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,7 +58,7 @@ def main(context: click.Context, root: Path) -> None:
     help="Tjek som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
 )
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.datetime | None) -> None:
     """Tjek projektfilerne mod programmets regler.
 
@@ -89,27 +74,10 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
         sys.exit(1)
 
 
-_TODAY_OPTION = click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Byg som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
-)
-
-
-def _checked_portfolio(root: Path, today: dt.date, history: History) -> Portfolio:
-    """The portfolio; with errors, print them as validate does and exit 1."""
-    portfolio = load_portfolio(root, today=today, last_changed=history.last_changed)
-    if portfolio.error_count:
-        click.echo(format_report(portfolio, "text"), nl=False)
-        raise PortfolioHasErrors(errors=portfolio.error_count)
-    return portfolio
-
-
 @main.command()
-@_TODAY_OPTION
+@today_option
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def build(root: Path, today: dt.datetime | None) -> None:
     """Byg intranetsitet i site/ ud fra projektfilerne.
 
@@ -119,9 +87,10 @@ def build(root: Path, today: dt.datetime | None) -> None:
 
     Eksempel: handleplan build
     """
-    day = today.date() if today else dt.date.today()
+    day = day_of(today)
     history = read_history(root, with_changes=True)
-    portfolio = _checked_portfolio(root, day, history)
+    portfolio = checked_portfolio(root, day, history)
+    status("Genererer siderne og bygger sitet med MkDocs …")
     result = build_site(portfolio, day, history)
     for warning in result.warnings:
         click.echo(f"MkDocs: {warning}", err=True)
@@ -132,9 +101,9 @@ def build(root: Path, today: dt.datetime | None) -> None:
 
 @main.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adresse og port for forhåndsvisningen.")
-@_TODAY_OPTION
+@today_option
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
     """Vis sitet lokalt og opdater det, når en projektfil eller skabelon ændres.
 
@@ -158,9 +127,9 @@ def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
     show_default=True,
     help="markdown til pull requests og styregruppen, json til maskiner.",
 )
-@_TODAY_OPTION
+@today_option
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.datetime | None) -> None:
     """Vis ændringerne i porteføljen mellem to git-revisioner.
 
@@ -184,9 +153,86 @@ def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.
 
 
 @main.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="xlsx til Excel, csv (UTF-8 med BOM) eller json.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Filen, der skrives; standard er handleplan.<format> i den aktuelle mappe. '-' skriver til stdout.",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice([";", ","]),
+    default=";",
+    show_default=True,
+    help="Skilletegn i CSV; ';' passer til dansk Excel.",
+)
+@today_option
+@click.pass_obj
+@handle_errors
+def export(root: Path, output_format: str, output: Path | None, delimiter: str, today: dt.datetime | None) -> None:
+    """Eksportér handleplanen med én række pr. projekt og overholdelsesstatus.
+
+    Eksempel: handleplan export --format xlsx --output handleplan.xlsx
+    """
+    day = day_of(today)
+    history = read_history(root, with_changes=True)
+    portfolio = checked_portfolio(root, day, history)
+    content = export_portfolio(build_site_data(portfolio, day, history), output_format, delimiter)
+    if output is not None and str(output) == "-":
+        sys.stdout.buffer.write(content)
+        return
+    target = output or Path(f"handleplan.{output_format}")
+    write_atomically(target, content)
+    click.echo(f"Skrev {len(portfolio.projects)} projekter til {target}.")
+
+
+@main.command()
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Vis ændringer fra denne dato (ÅÅÅÅ-MM-DD); standard er første dag i forrige måned.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Skriv rapporten til denne fil i stedet for til skærmen.",
+)
+@today_option
+@click.pass_obj
+@handle_errors
+def report(root: Path, since: dt.datetime | None, output: Path | None, today: dt.datetime | None) -> None:
+    """Statusrapport til styregruppen, pr. fokusområde, som Markdown.
+
+    Viser projekter efter status, hvad der kræver handling, forventede og
+    realiserede gevinster og ændringerne siden en dato (fra git). Samme rapport
+    ligger på intranettet som en side, der kan udskrives.
+
+    Eksempel: handleplan report --since 2026-10-01 --output statusrapport.md
+    """
+    day = day_of(today)
+    history = read_history(root, with_changes=True)
+    portfolio = checked_portfolio(root, day, history)
+    text = render_report(portfolio.root, build_site_data(portfolio, day, history), since.date() if since else None)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text.encode("utf-8"))
+        click.echo(f"Skrev statusrapporten til {output}.")
+
+
+@main.command()
 @click.option("--check", is_flag=True, help="Skriv intet; afslut med 1, hvis de gemte skemaer er forældede.")
 @click.pass_obj
-@_handle_errors
+@handle_errors
 def schema(root: Path, check: bool) -> None:
     """Skriv JSON-skemaerne til editorer i schema/ ud fra datamodellen.
 
@@ -217,3 +263,6 @@ def run() -> None:
             err=True,
         )
         sys.exit(3)
+
+
+main.add_command(new_command)

@@ -100,3 +100,27 @@ class GitFailed(HandleplanError):
 
     def format_message(self) -> str:
         return f"Git: {self.values['detail']}."
+
+
+class ProjectExists(HandleplanError):
+    """`handleplan new` would overwrite an existing project."""
+
+    def __init__(self, *, path: Path) -> None:
+        super().__init__(path=path)
+
+    def format_message(self) -> str:
+        return (
+            f"{self.values['path']} findes allerede og overskrives ikke. "
+            "Vælg et andet id med --id, eller ret den eksisterende fil."
+        )
+
+
+class NewProjectInvalid(HandleplanError):
+    """The answers to `handleplan new` would not give a valid project."""
+
+    def __init__(self, *, messages: list[str]) -> None:
+        super().__init__(messages=messages)
+
+    def format_message(self) -> str:
+        listed = "; ".join(self.values["messages"])  # type: ignore[arg-type]
+        return f"Projektet er ikke oprettet, fordi det ville have fejl: {listed}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -86,12 +86,14 @@ def load_portfolio(
     *,
     today: dt.date | None = None,
     last_changed: Mapping[str, dt.date] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Portfolio:
     """Read and check the programme and the project files under `root`.
 
     With `paths`, only those files (or the project files in those folders) are
     checked; related ids are still resolved against every project in `root`.
-    `last_changed` (from git) enables the rule on projects left unchanged too long.
+    `last_changed` (from git) enables the rule on projects left unchanged too long;
+    `progress` is called with 1 after each file.
 
     Raises:
         NotAPortfolio: `root` has no focus_areas.yaml or no projects folder.

@@ -13,7 +13,10 @@ import jinja2
 from generator import charts
 from generator.changes import newest_events
 from generator.errors import TemplateFailed
+from generator.export import FORMATS as EXPORT_FORMATS
+from generator.export import export
 from generator.markup import front_matter_title, markdown_text, summary_html
+from generator.status_report import default_since, report_by_area
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
 from schema.programme import Programme
@@ -97,6 +100,10 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
         )
     yield page("overholdelse.md", "compliance.md.j2")
     yield page("aendringer.md", "changes.md.j2")
+    since = default_since(data.today)
+    yield page("rapport.md", "report.md.j2", for_site=True, since=since, sections=report_by_area(data, since))
+    for output_format in EXPORT_FORMATS:
+        yield Page(f"eksport/handleplan.{output_format}", export(data, output_format))
     newest_first = newest_events(data.events)[:FEED_ENTRIES]
     updated = newest_first[0].date if newest_first else data.today
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
@@ -110,6 +117,31 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
     for asset in sorted(assets.iterdir()) if assets.is_dir() else []:
         if asset.is_file():
             yield Page(f"{ASSETS_DIR}/{asset.name}", asset.read_bytes())
+
+
+def render_report(root: Path, data: SiteData, since: dt.date | None = None) -> str:
+    """The steering group's status report as Markdown, from the same template as the site's page.
+
+    Raises:
+        TemplateFailed: the template fails.
+    """
+    since = since or default_since(data.today)
+    template = "report.md.j2"
+    try:
+        return (
+            make_environment(root / TEMPLATES_DIR)
+            .get_template(template)
+            .render(
+                data=data,
+                programme=data.programme,
+                base="",
+                for_site=False,
+                since=since,
+                sections=report_by_area(data, since),
+            )
+        )
+    except jinja2.TemplateError as error:
+        raise TemplateFailed(template=template, page="statusrapporten", detail=str(error)) from None
 
 
 def _url_of(path: str) -> str:

@@ -43,6 +43,8 @@ PAGE_TYPES = [
     "projekter/borgerblikket/",
     "vejledning/",
     "vejledning/felter/",
+    "aendringer/",
+    "rapport/",
 ]
 
 

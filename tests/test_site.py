@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from generator.build import build_site, read_site_config
 from generator.cli import main
 from generator.errors import SiteBuildFailed, TemplateFailed, UnsafeOutputFolder
+from generator.history import read_history
 from generator.portfolio import load_portfolio
 from generator.preview import regenerate, source_snapshot
 from schema.project import Project
@@ -38,9 +40,11 @@ def copy_repository(target: Path) -> Path:
 
 
 def build(root: Path) -> Path:
-    portfolio = load_portfolio(root, today=TODAY)
+    """Build as `handleplan build` does: with whatever git history the folder has."""
+    history = read_history(root, with_changes=True)
+    portfolio = load_portfolio(root, today=TODAY, last_changed=history.last_changed)
     assert portfolio.error_count == 0
-    result = build_site(portfolio, TODAY)
+    result = build_site(portfolio, TODAY, history)
     assert result.warnings == []
     assert result.site_dir is not None
     return result.site_dir
@@ -84,12 +88,23 @@ PORTFOLIO = load_portfolio(REPO, today=TODAY)
         ("vejledning", ["pull request", "handleplan validate"]),
         ("vejledning/felter", ["signoffs.dpo.date", "Databeskyttelsesrådgiver"]),
         ("vejledning/regler", ["HP007", "CPR-nummer"]),
+        ("rapport", ["Statusrapport", "Kræver handling", "hp-report-area"]),
+        ("aendringer", ["Ændringer", "feed.xml", "Ingen historik"]),
     ],
 )
 def test_each_page_type_has_its_content(sample_site: Path, url: str, expected: list[str]) -> None:
     text = page_text(sample_site, url)
     for snippet in expected:
         assert snippet in text, snippet
+
+
+def test_the_exports_are_published_with_the_site(sample_site: Path) -> None:
+    plan = page_text(sample_site, "handleplan")
+    for name in ("handleplan.xlsx", "handleplan.csv", "handleplan.json"):
+        assert (sample_site / "eksport" / name).stat().st_size > 0
+        assert f'href="../eksport/{name}"' in plan
+    projects = json.loads((sample_site / "eksport" / "handleplan.json").read_text(encoding="utf-8"))["projects"]
+    assert len(projects) == len(PORTFOLIO.projects)
 
 
 def test_every_project_has_a_page_at_a_stable_url(sample_site: Path) -> None:

@@ -1,0 +1,85 @@
+"""What the command-line modules share: error mapping, the --today option, the checked portfolio."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.errors import GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
+from generator.history import History
+from generator.portfolio import PROJECTS_DIR, Portfolio, load_portfolio
+from generator.report import format_report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(command: F) -> F:
+    """Map domain errors to exit codes: 2 for usage, 1 for anything the user must fix."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (NotAPortfolio, GitFailed) as error:
+            raise click.UsageError(str(error)) from None
+        except HandleplanError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Regn som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
+)
+
+
+def checked_portfolio(root: Path, today: dt.date, history: History) -> Portfolio:
+    """The portfolio; with errors, print them as validate does and exit 1."""
+    total = sum(1 for _ in (root / PROJECTS_DIR).glob("*.y*ml")) if (root / PROJECTS_DIR).is_dir() else 0
+    with progress_bar("Tjekker projekter", total) as advance:
+        portfolio = load_portfolio(root, today=today, last_changed=history.last_changed, progress=advance)
+    if portfolio.error_count:
+        click.echo(format_report(portfolio, "text"), nl=False)
+        raise PortfolioHasErrors(errors=portfolio.error_count)
+    return portfolio
+
+
+# Below this many files a run is quick enough to need no progress bar.
+PROGRESS_THRESHOLD = 300
+
+
+def interactive() -> bool:
+    """True on a terminal outside CI: progress is shown there and nowhere else."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A function to call with each step's size: a bar on a terminal, nothing in logs."""
+    if total < PROGRESS_THRESHOLD or not interactive():
+        yield lambda steps: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def status(message: str) -> None:
+    """A one-line note on what a long run is doing, on a terminal only."""
+    if interactive():
+        click.echo(message, err=True)
+
+
+def day_of(today: dt.datetime | None) -> dt.date:
+    """The --today option as a date, or today."""
+    return today.date() if today else dt.date.today()

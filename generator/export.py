@@ -1,0 +1,144 @@
+"""The action plan as a spreadsheet or data: one row per project, the action plan's columns.
+
+CSV opens correctly in Danish Excel (UTF-8 with a byte-order mark, `;`), XLSX
+has a bold, frozen, filtered header, and JSON has a versioned, documented shape.
+Every format is byte-identical for the same input, so the site stays reproducible.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generator.views import ProjectView, SiteData
+from schema.catalogue import Severity
+
+FORMATS = ("csv", "xlsx", "json")
+JSON_SCHEMA_VERSION = 1
+Value = str | int | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its JSON key, its Danish heading, its width in XLSX and how to read it."""
+
+    key: str
+    heading: str
+    width: int
+    value: Callable[[ProjectView], Value]
+
+
+def _initiative(view: ProjectView, attribute: str) -> str | None:
+    initiative = view.project.common_initiative
+    return getattr(initiative, attribute) if initiative else None
+
+
+COLUMNS: list[Column] = [
+    Column("id", "Id", 28, lambda v: v.id),
+    Column("title", "Projekt", 45, lambda v: v.title),
+    Column("status", "Status", 16, lambda v: v.status_label),
+    Column("focus_areas", "Fokusområder", 40, lambda v: "; ".join(f"{a.number}. {a.title}" for a in v.focus_areas)),
+    Column("scope", "Lokalt/fælleskommunalt", 18, lambda v: v.project.scope.label),
+    Column("initiative", "Fælleskommunalt initiativ", 30, lambda v: _initiative(v, "name")),
+    Column("initiative_body", "Ansvarlig organisation", 20, lambda v: _initiative(v, "body")),
+    Column("anchoring", "Forankring", 26, lambda v: v.anchoring_name),
+    Column("owner", "Projektejer", 24, lambda v: v.project.owner.name),
+    Column("lead", "Projektleder", 24, lambda v: v.project.lead.name),
+    Column("lead_email", "Projektleders e-mail", 26, lambda v: v.project.lead.email),
+    Column("start", "Start", 12, lambda v: v.project.start.isoformat() if v.project.start else None),
+    Column("end", "Slut", 12, lambda v: v.project.end.isoformat() if v.project.end else None),
+    Column("compliance", "Overholdelse", 14, lambda v: v.compliance.label),
+    Column("errors", "Fejl", 7, lambda v: sum(1 for f in v.findings if f.severity is Severity.ERROR)),
+    Column("warnings", "Advarsler", 10, lambda v: sum(1 for f in v.findings if f.severity is Severity.WARNING)),
+    Column("expected_dkk_per_year", "Forventet gevinst (kr./år)", 16, lambda v: v.expected_dkk),
+    Column("realised_dkk_per_year", "Realiseret gevinst (kr./år)", 16, lambda v: v.realised_dkk),
+    Column("last_changed", "Senest ændret", 14, lambda v: v.last_changed.isoformat() if v.last_changed else None),
+]
+
+
+def export_rows(data: SiteData) -> list[list[Value]]:
+    """One row per project, in the action plan's order (by title)."""
+    return [[column.value(view) for column in COLUMNS] for view in data.projects]
+
+
+def to_csv(data: SiteData, delimiter: str = ";") -> bytes:
+    """CSV for Danish Excel: UTF-8 with BOM and, by default, `;` between fields."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([column.heading for column in COLUMNS])
+    writer.writerows(export_rows(data))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_json(data: SiteData) -> bytes:
+    """JSON: {"schema_version", "generated", "programme", "organisation", "columns", "projects": [...]}."""
+    document: dict[str, Any] = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "generated": data.today.isoformat(),
+        "programme": data.programme.name,
+        "organisation": data.programme.organisation,
+        "columns": {column.key: column.heading for column in COLUMNS},
+        "projects": [dict(zip([c.key for c in COLUMNS], row, strict=True)) for row in export_rows(data)],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def to_xlsx(data: SiteData) -> bytes:
+    """An Excel workbook with a bold, frozen, filtered header and sensible column widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Handleplan"
+    sheet.append([column.heading for column in COLUMNS])
+    for row in export_rows(data):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(COLUMNS))
+    sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 1)}"
+    for index, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    stamp = dt.datetime.combine(data.today, dt.time())
+    workbook.properties.creator = "handleplan"
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _with_fixed_times(buffer.getvalue(), stamp)
+
+
+def _with_fixed_times(archive: bytes, stamp: dt.datetime) -> bytes:
+    """The same zip dated `stamp` throughout: openpyxl dates the entries and 'modified' by the clock."""
+    source = zipfile.ZipFile(io.BytesIO(archive))
+    output = io.BytesIO()
+    modified = f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp.isoformat()}Z</dcterms:modified>'.encode()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                content = re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>", modified, content)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, content)
+    return output.getvalue()
+
+
+def export(data: SiteData, output_format: str, delimiter: str = ";") -> bytes:
+    """The export in one of FORMATS."""
+    if output_format == "csv":
+        return to_csv(data, delimiter)
+    if output_format == "xlsx":
+        return to_xlsx(data)
+    return to_json(data)

@@ -1,0 +1,286 @@
+"""handleplan new, export and report, through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from generator import cli_common
+from generator.cli import main
+from generator.new_project import project_id_from_title
+from generator.portfolio import load_portfolio
+from tests.conftest import TODAY, dump_project, valid_project
+from tests.test_site import copy_repository
+
+DAY = ["--today", TODAY.isoformat()]
+
+
+def invoke(root: Path, *args: str, input: str | None = None) -> Any:
+    return CliRunner().invoke(main, ["--root", str(root), *args], input=input)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+def problems(root: Path, project_id: str) -> list[str]:
+    portfolio = load_portfolio(root, [root / "projects" / f"{project_id}.yaml"], today=TODAY)
+    return [f"{f.code} {f.severity.value}" for checked in portfolio.files for f in checked.findings]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Skærmbesøg i ældreplejen", "skaermbesoeg-i-aeldreplejen"),
+        ("Åben data: Økonomi & HR (fase 2)", "aaben-data-oekonomi-hr-fase-2"),
+        ("Café-booking", "cafe-booking"),
+        ("!!!", "projekt"),
+    ],
+)
+def test_an_id_is_made_from_a_danish_title(title: str, expected: str) -> None:
+    assert project_id_from_title(title) == expected
+
+
+IDEA_ANSWERS = "\n".join(
+    [
+        "Digital pladsanvisning",  # title
+        "Forældre søger plads i dagtilbud digitalt.",  # summary
+        "1",  # status: idé
+        "3, 5",  # focus areas
+        "1",  # scope: local
+        "4",  # anchoring: dagtilbud
+        "Hanne Ejer",
+        "he@norddjurs.dk",
+        "Lars Leder",
+        "ikke-en-adresse",  # refused, asked again
+        "ll@norddjurs.dk",
+        "2026-01-05",
+        "2026-12-18",
+    ]
+)
+
+
+def test_new_asks_in_danish_and_writes_a_valid_idea(repo: Path) -> None:
+    result = invoke(repo, "new", *DAY, input=IDEA_ANSWERS + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Fokusområder" in result.output and "1. Borger, teknologi og lokaldemokratiet" in result.output
+    assert "Error: skriv en e-mailadresse, fx navn@norddjurs.dk" in result.output
+    path = repo / "projects" / "digital-pladsanvisning.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/project.schema.json\n")
+    assert "focus_areas:\n  - sammenhaengende-forloeb\n  - data-styring\n" in text
+    assert "# TODO" in text
+    assert [p for p in problems(repo, "digital-pladsanvisning") if p.endswith("error")] == []
+
+
+START_UP_OPTIONS = [
+    "--title",
+    'Robot i "lønnen": fase 2',
+    "--summary",
+    "Robotter bogfører lønrefusioner.",
+    "--status",
+    "execution",
+    "--focus-area",
+    "digital-transformation",
+    "--scope",
+    "common",
+    "--initiative",
+    "Fælles robotter",
+    "--initiative-body",
+    "KL",
+    "--initiative-url",
+    "https://kl.dk",
+    "--anchoring",
+    "hr-og-loen",
+    "--owner-name",
+    "Ejer",
+    "--owner-email",
+    "ejer@norddjurs.dk",
+    "--lead-name",
+    "Leder",
+    "--lead-email",
+    "leder@norddjurs.dk",
+    "--start",
+    "2026-02-01",
+    "--end",
+    "2027-01-31",
+    "--dpo-name",
+    "D",
+    "--dpo-date",
+    "2026-01-10",
+    "--security-name",
+    "S",
+    "--security-date",
+    "2026-01-11",
+    "--it-name",
+    "I",
+    "--it-date",
+    "2026-01-12",
+    "--business-case",
+    "Sag 81.00.00-A00-1-26",
+    "--benefit",
+    "Færre manuelle posteringer",
+    "--benefit-amount",
+    "250000",
+    "--benefit-owner",
+    "Lønchefen",
+    "--benefit-date",
+    "2027-12-31",
+    "--component",
+    "organisation",
+]
+
+
+def test_new_runs_from_options_alone_and_passes_every_rule(repo: Path) -> None:
+    result = invoke(repo, "new", *DAY, *START_UP_OPTIONS, input="")
+    assert result.exit_code == 0, result.output
+    project_id = "robot-i-loennen-fase-2"
+    text = (repo / "projects" / f"{project_id}.yaml").read_text(encoding="utf-8")
+    assert 'title: "Robot i \\"lønnen\\": fase 2"' in text
+    assert [p for p in problems(repo, project_id) if p.endswith("error")] == []
+
+
+def test_new_never_overwrites(repo: Path) -> None:
+    before = (repo / "projects" / "aula.yaml").read_bytes()
+    result = invoke(repo, "new", *DAY, *START_UP_OPTIONS, "--id", "aula", input="")
+    assert result.exit_code == 1
+    assert "findes allerede og overskrives ikke" in result.stderr
+    assert (repo / "projects" / "aula.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--focus-area", "klima", "ukendt værdi klima"),
+        ("--anchoring", "teknik", "ukendt værdi teknik"),
+        ("--lead-email", "leder", "skriv en e-mailadresse"),
+        ("--id", "Robot_2", "brug små bogstaver"),
+    ],
+)
+def test_new_refuses_bad_options_as_usage_errors(repo: Path, option: str, value: str, message: str) -> None:
+    options = list(START_UP_OPTIONS)
+    if option in options:
+        options[options.index(option) + 1] = value
+    else:
+        options += [option, value]
+    result = invoke(repo, "new", *DAY, *options, input="")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_export_csv_opens_in_danish_excel(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.csv"
+    result = invoke(repo, "export", "--format", "csv", "--output", str(target), *DAY)
+    assert result.exit_code == 0, result.output
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Id", "Projekt", "Status"]
+    assert len(rows) == 1 + len(list((repo / "projects").glob("*.yaml")))
+    aula = next(row for row in rows if row[0] == "aula")
+    assert aula[2] == "Afsluttet"
+
+
+def test_export_csv_with_commas(repo: Path) -> None:
+    result = invoke(repo, "export", "--format", "csv", "--delimiter", ",", "--output", "-", *DAY)
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Id", "Projekt"] and len(rows) > 12
+
+
+def test_export_xlsx_round_trips_through_openpyxl(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    assert invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY).exit_code == 0
+    sheet = load_workbook(target).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Id", "Projekt", "Status"]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+    assert sheet.column_dimensions["B"].width == 45
+    assert sheet.max_row == 1 + len(list((repo / "projects").glob("*.yaml")))
+    time.sleep(1.1)  # openpyxl stamps by the clock, to the second; the export must not
+    again = tmp_path / "again.xlsx"
+    invoke(repo, "export", "--format", "xlsx", "--output", str(again), *DAY)
+    assert again.read_bytes() == target.read_bytes()  # reproducible, like the site
+
+
+def test_export_json_has_a_versioned_shape(repo: Path) -> None:
+    result = invoke(repo, "export", "--format", "json", "--output", "-", *DAY)
+    document = json.loads(result.stdout)
+    assert document["schema_version"] == 1
+    assert document["generated"] == TODAY.isoformat()
+    assert len(document["projects"]) == len(list((repo / "projects").glob("*.yaml")))
+    assert set(document["projects"][0]) == set(document["columns"])
+    assert {"id", "title", "status", "compliance", "expected_dkk_per_year"} <= set(document["columns"])
+
+
+def test_export_stops_on_errors_and_writes_nothing(repo: Path, tmp_path: Path) -> None:
+    (repo / "projects" / "brudt.yaml").write_text(dump_project(valid_project(focus_areas=[])), "utf-8")
+    target = tmp_path / "plan.csv"
+    result = invoke(repo, "export", "--format", "csv", "--output", str(target), *DAY)
+    assert result.exit_code == 1
+    assert "HP101" in result.stdout
+    assert not target.exists()
+
+
+def test_report_covers_each_focus_area(repo: Path) -> None:
+    result = invoke(repo, "report", "--since", "2026-01-01", *DAY)
+    assert result.exit_code == 0, result.output
+    report = result.stdout
+    assert report.startswith("# Statusrapport – Digitaliseringsprogram 2021\\-2025")
+    for number in range(1, 7):
+        assert f"\n## {number}. " in report
+    assert "Advarsel HP203: Den planlagte slutdato 2026-06-30 er passeret" in report
+    assert "### Ændringer siden 2026-01-01" in report
+    assert "Ingen historik at vise." in report  # the copy is not a git repository
+
+
+def test_report_to_a_file(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "rapport.md"
+    result = invoke(repo, "report", "--output", str(target), *DAY)
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# Statusrapport")
+
+
+def test_progress_is_shown_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    assert not cli_common.interactive()
+    with cli_common.progress_bar("Tjekker", 10_000) as advance:
+        advance(1)  # a no-op in CI logs
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(cli_common, "interactive", lambda: True)
+    steps: list[int] = []
+    monkeypatch.setattr(
+        cli_common.click, "progressbar", lambda **kwargs: _FakeBar(steps, kwargs["length"], kwargs["label"])
+    )
+    with cli_common.progress_bar("Tjekker", 10_000) as advance:
+        advance(3)
+    assert steps == [10_000, 3]
+    with cli_common.progress_bar("Tjekker", 5) as advance:  # too small to bother
+        advance(1)
+    assert steps == [10_000, 3]
+
+
+class _FakeBar:
+    def __init__(self, steps: list[int], length: int, label: str) -> None:
+        self.steps = steps
+        steps.append(length)
+        assert label == "Tjekker"
+
+    def __enter__(self) -> _FakeBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, steps: int) -> None:
+        self.steps.append(steps)
