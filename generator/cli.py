@@ -87,9 +87,7 @@ def build(root: Path, today: dt.datetime | None) -> None:
 
     Eksempel: handleplan build
     """
-    day = day_of(today)
-    history = read_history(root, with_changes=True)
-    portfolio = checked_portfolio(root, day, history)
+    day, history, portfolio = checked_portfolio(root, day_of(today))
     status("Genererer siderne og bygger sitet med MkDocs …")
     result = build_site(portfolio, day, history)
     for warning in result.warnings:
@@ -181,9 +179,7 @@ def export(root: Path, output_format: str, output: Path | None, delimiter: str, 
 
     Eksempel: handleplan export --format xlsx --output handleplan.xlsx
     """
-    day = day_of(today)
-    history = read_history(root, with_changes=True)
-    portfolio = checked_portfolio(root, day, history)
+    day, history, portfolio = checked_portfolio(root, day_of(today))
     content = export_portfolio(build_site_data(portfolio, day, history), output_format, delimiter)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(content)
@@ -218,9 +214,7 @@ def report(root: Path, since: dt.datetime | None, output: Path | None, today: dt
 
     Eksempel: handleplan report --since 2026-10-01 --output statusrapport.md
     """
-    day = day_of(today)
-    history = read_history(root, with_changes=True)
-    portfolio = checked_portfolio(root, day, history)
+    day, history, portfolio = checked_portfolio(root, day_of(today))
     text = render_report(portfolio.root, build_site_data(portfolio, day, history), since.date() if since else None)
     if output is None:
         click.echo(text, nl=False)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
-from generator.history import History
+from generator.history import History, read_history
 from generator.portfolio import PROJECTS_DIR, Portfolio, load_portfolio
 from generator.report import format_report
 
@@ -44,15 +44,16 @@ today_option = click.option(
 )
 
 
-def checked_portfolio(root: Path, today: dt.date, history: History) -> Portfolio:
-    """The portfolio; with errors, print them as validate does and exit 1."""
+def checked_portfolio(root: Path, today: dt.date) -> tuple[dt.date, History, Portfolio]:
+    """The day, the git history and the portfolio; with errors, print them as validate does and exit 1."""
+    history = read_history(root, with_changes=True)
     total = sum(1 for _ in (root / PROJECTS_DIR).glob("*.y*ml")) if (root / PROJECTS_DIR).is_dir() else 0
     with progress_bar("Tjekker projekter", total) as advance:
         portfolio = load_portfolio(root, today=today, last_changed=history.last_changed, progress=advance)
     if portfolio.error_count:
         click.echo(format_report(portfolio, "text"), nl=False)
         raise PortfolioHasErrors(errors=portfolio.error_count)
-    return portfolio
+    return today, history, portfolio
 
 
 # Below this many files a run is quick enough to need no progress bar.
