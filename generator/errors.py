@@ -124,3 +124,10 @@ class NewProjectInvalid(HandleplanError):
     def format_message(self) -> str:
         listed = "; ".join(self.values["messages"])  # type: ignore[arg-type]
         return f"Projektet er ikke oprettet, fordi det ville have fejl: {listed}"
+
+
+class NothingToPreview(HandleplanError):
+    """The preview has no good pages to show."""
+
+    def format_message(self) -> str:
+        return "Der er ingen sider at vise: ret fejlene ovenfor, og start forhåndsvisningen igen."

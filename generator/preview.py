@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import generate_docs, read_site_config
-from generator.errors import HandleplanError
+from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, load_portfolio
 from generator.render import TEMPLATES_DIR
@@ -43,12 +43,12 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     """Serve a live preview until interrupted.
 
     Raises:
-        HandleplanError: the first generation failed.
+        NothingToPreview: the portfolio has errors and no earlier pages exist to show.
     """
     root = root.resolve()
     config = read_site_config(root)
     if not regenerate(root, today, report) and not config.docs_dir.is_dir():
-        return
+        raise NothingToPreview()
     stop = threading.Event()
 
     def watch() -> None:

@@ -313,3 +313,12 @@ def test_the_preview_regenerates_and_keeps_the_last_good_pages_on_errors(tmp_pat
     source.write_text(re.sub(r"^title: (.*)$", r"title: Nyt navn for \1", original, count=1, flags=re.M), "utf-8")
     assert regenerate(root, TODAY, messages.append)
     assert "Nyt navn for" in page.read_text(encoding="utf-8")
+
+
+def test_the_preview_refuses_to_start_without_good_pages(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    (root / "projects" / "brudt.yaml").write_text(dump_project(valid_project(focus_areas=[])), "utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "serve", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert "HP101" in result.stderr
+    assert "Der er ingen sider at vise" in result.stderr
