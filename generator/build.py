@@ -28,8 +28,23 @@ from generator.views import build_site_data
 CONFIG_FILE = "mkdocs.yml"
 DOCS_MARKER = ".handleplan-generated"
 SITE_MARKER = ".handleplan-site"
-# Folders an output folder may never be, or be inside of.
-_SOURCES = ("projects", "schema", "generator", "site_templates", "tests", "benchmarks", ".git", ".github")
+# Sources an output folder may never be, or be inside of.
+_SOURCES = (
+    "projects",
+    "schema",
+    "generator",
+    "site_templates",
+    "tests",
+    "benchmarks",
+    ".git",
+    ".github",
+    ".ci",
+    "focus_areas.yaml",
+    "mkdocs.yml",
+    "pyproject.toml",
+    "README.md",
+    "CHANGES.md",
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,9 @@ def _output_folder(root: Path, name: str) -> Path:
         raise UnsafeOutputFolder(folder=folder, reason="den skal ligge inde i handleplan-repositoriet")
     relative = folder.relative_to(root).parts
     if relative[0] in _SOURCES:
-        raise UnsafeOutputFolder(folder=folder, reason=f"{relative[0]}/ indeholder kildefiler")
+        raise UnsafeOutputFolder(folder=folder, reason=f"{relative[0]} er en af kildefilerne")
+    if folder.exists() and not folder.is_dir():
+        raise UnsafeOutputFolder(folder=folder, reason="det er en fil, ikke en mappe")
     return folder
 
 

@@ -68,12 +68,22 @@ def export_rows(data: SiteData) -> list[list[Value]]:
     return [[column.value(view) for column in COLUMNS] for view in data.projects]
 
 
+# A cell starting with one of these is a formula to Excel; `=HYPERLINK(…)` in a title must stay text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text_cell(value: Value) -> Value:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(data: SiteData, delimiter: str = ";") -> bytes:
     """CSV for Danish Excel: UTF-8 with BOM and, by default, `;` between fields."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([column.heading for column in COLUMNS])
-    writer.writerows(export_rows(data))
+    writer.writerows([[_as_text_cell(value) for value in row] for row in export_rows(data)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -102,6 +112,9 @@ def to_xlsx(data: SiteData) -> bytes:
     sheet.append([column.heading for column in COLUMNS])
     for row in export_rows(data):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store "=…" as a live formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

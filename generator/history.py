@@ -86,8 +86,15 @@ def files_at(root: Path, revision: str) -> dict[str, bytes]:
     listing = _git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", PROGRAMME_FILE, f"{PROJECTS_DIR}/")
     if listing is None:
         raise GitFailed(detail=f"filerne i '{revision}' kunne ikke listes")
-    paths = [p for p in listing.decode("utf-8", "replace").split("\0") if p]
-    return dict(zip(paths, _read_blobs(root, [f"{commit}:{path}" for path in paths]), strict=True))
+    paths = [p for p in listing.decode("utf-8", "replace").split("\0") if p == PROGRAMME_FILE or is_project_path(p)]
+    # "./": relative to --root, which may be a folder inside the repository.
+    return dict(zip(paths, _read_blobs(root, [f"{commit}:./{path}" for path in paths]), strict=True))
+
+
+def is_project_path(path: str) -> bool:
+    """True for a project file directly in projects/ (files in subfolders are no projects)."""
+    posix = PurePosixPath(path)
+    return posix.parent == PurePosixPath(PROJECTS_DIR) and posix.suffix == ".yaml"
 
 
 def _read_blobs(root: Path, objects: list[str]) -> list[bytes]:
@@ -124,6 +131,7 @@ def read_history(root: Path, *, with_changes: bool = False) -> History:
         "--first-parent",
         "--diff-merges=first-parent",
         "--no-renames",
+        "--relative",  # paths relative to --root, which may be a folder inside the repository
         "--format=%x00%H%x1f%cs%x1f%s",
         "--name-status",
         "--",
@@ -137,7 +145,7 @@ def read_history(root: Path, *, with_changes: bool = False) -> History:
         commit, committed, subject = [*lines[0].split("\x1f"), "", ""][:3]
         for line in lines[1:]:
             kind, _, path = line.partition("\t")
-            if path.endswith(".yaml") and kind[:1] in ("A", "M", "D"):
+            if is_project_path(path) and kind[:1] in ("A", "M", "D"):
                 entries.append((commit, dt.date.fromisoformat(committed), subject, path, kind[:1]))
     last_changed: dict[str, dt.date] = {}
     for _, day, _, path, _ in entries:  # newest first
@@ -145,7 +153,7 @@ def read_history(root: Path, *, with_changes: bool = False) -> History:
     changes: list[FileChange] = []
     if with_changes:
         wanted = [(c, p) for c, _, _, p, kind in entries if kind != "D"]
-        blobs = dict(zip(wanted, _read_blobs(root, [f"{c}:{p}" for c, p in wanted]), strict=True))
+        blobs = dict(zip(wanted, _read_blobs(root, [f"{c}:./{p}" for c, p in wanted]), strict=True))
         changes = [
             FileChange(commit, date, subject, path, kind, blobs.get((commit, path)))
             for commit, date, subject, path, kind in reversed(entries)

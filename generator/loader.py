@@ -31,11 +31,13 @@ MAX_DEPTH = 40
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = SafeConstructor()
 
-# DDMMYY-NNNN or DDMMYYNNNN. A match inside a longer run of digits and hyphens
-# is no CPR number; that is checked on the rare match, as lookarounds in the
-# pattern would cost on every character of every file.
-_CPR = re.compile(r"(\d{2})(\d{2})(\d{2})-?(\d{4})")
-_DIGIT_OR_HYPHEN = frozenset("0123456789-")
+# DDMMYY-NNNN, DDMMYYNNNN, or with a space or a dash a word processor made. A
+# match inside a longer run of digits is no CPR number; that is checked on the
+# rare match, as lookarounds in the pattern would cost on every character.
+_CPR = re.compile(r"(\d{2})(\d{2})(\d{2})[-\u2010\u2013\u2014 ]?(\d{4})")
+_DIGITS = frozenset("0123456789")
+# An amount in kroner is a number, not a person: `amount_dkk_per_year: 1201000000`.
+_AMOUNT_LINE = re.compile(r"^[ \t]*\w*_dkk_per_year:[ \t]*\d+[ \t]*(?:#.*)?$")
 
 
 class DocumentError(Exception):
@@ -68,6 +70,7 @@ def parse_document(text: str) -> Document:
             top, or is too deeply nested or aliased.
     """
     try:
+        _refuse_deep_nesting(text)
         root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -93,6 +96,35 @@ def parse_document(text: str) -> Document:
     return Document(data=data, root=root, findings=walker.findings)
 
 
+# Without this many flow brackets, or a line with this many block indicators
+# ("- - - …", "? ? …"), a file within the size limit cannot nest deeper than
+# MAX_DEPTH plus what its indentation allows: far from the depth at which
+# libyaml's recursive composer overflows the C stack and kills the process.
+_DEEP_BLOCK = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_DEPTH}}}", re.MULTILINE)
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """Raise HP004 for nesting deeper than MAX_DEPTH, found by the (iterative) event parser.
+
+    Only files that could be that deep are parsed twice.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH and not _DEEP_BLOCK.search(text):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, _START_EVENTS):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # as the walker counts: the top mapping is level 0
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                detail = "Filen er indlejret for mange niveauer."
+                raise DocumentError(finding("HP004", detail=detail).at(line, column))
+        elif isinstance(event, _END_EVENTS):
+            depth -= 1
+
+
 def decode(raw: bytes) -> str:
     """UTF-8 text without a byte-order mark.
 
@@ -115,7 +147,11 @@ def find_cpr_numbers(text: str) -> list[Finding]:
     found = []
     for match in _CPR.finditer(text):
         start, end = match.span()
-        if (start and text[start - 1] in _DIGIT_OR_HYPHEN) or (end < len(text) and text[end] in _DIGIT_OR_HYPHEN):
+        if (start and text[start - 1] in _DIGITS) or (end < len(text) and text[end] in _DIGITS):
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if _AMOUNT_LINE.match(text[line_start : line_end if line_end != -1 else len(text)].rstrip("\r")):
             continue
         day, month, year, _ = (int(group) for group in match.groups())
         if not _is_birth_date(day, month, year):
@@ -293,7 +329,10 @@ class _Walker:
         if tag == _TAG + "bool":
             return _SCALARS.bool_values[value.lower()]
         if tag == _TAG + "int":
-            return _SCALARS.construct_yaml_int(node)
+            try:
+                return _SCALARS.construct_yaml_int(node)
+            except ValueError:  # over Python's 4,300-digit limit: the model reports it
+                return value
         if tag == _TAG + "float":
             return _SCALARS.construct_yaml_float(node)
         if tag == _TAG + "timestamp":

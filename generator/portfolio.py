@@ -129,7 +129,7 @@ def portfolio_from_sources(
         programme_file, programme = CheckedFile(PROGRAMME_FILE, (missing,)), None
     else:
         programme_file, programme = check_model_source(PROGRAMME_FILE, programme_raw, Programme)
-    projects = sorted(path for path in sources if path.startswith(f"{PROJECTS_DIR}/") and path.endswith(".yaml"))
+    projects = sorted(path for path in sources if PurePosixPath(path).parent == PurePosixPath(PROJECTS_DIR))
     context = None
     if programme is not None:
         ids = frozenset(PurePosixPath(path).stem for path in projects)
@@ -170,7 +170,8 @@ def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
 
 
 def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:
-    chosen = [path.resolve() for path in paths] or [projects_dir]
+    # The root itself ("handleplan validate .") means every project, not the YAML files beside them.
+    chosen = [projects_dir if p.resolve() == projects_dir.parent else p.resolve() for p in paths] or [projects_dir]
     selected: dict[Path, None] = {}
     for path in chosen:
         if path.is_dir():

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+# Control characters (YAML lets "\x0b" through) have no place in a page, a feed or a spreadsheet.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"indeholder kontroltegnet U+{ord(found.group()):04X}, som ikke må stå i en tekst")
+    return text
+
+
+Printable = AfterValidator(_printable)
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
 Url = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2000),
+    Printable,
     Field(json_schema_extra={"format": "uri"}),
 ]
 Email = Annotated[
     str,
     StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
+    Printable,
     Field(json_schema_extra={"format": "email"}),
 ]
 

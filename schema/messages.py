@@ -110,8 +110,9 @@ def _detail(details: ErrorDetails, loc: Loc) -> str:
 
 
 def _readable(value: Any) -> str:
-    # pydantic quotes choices as "'a', 'b' or 'c'"; Danish reads "eller".
-    return str(value).replace(" or ", " eller ")
+    # pydantic quotes choices as "'a', 'b' or 'c'" and booleans the Python way; users write YAML.
+    text = str(value).replace(" or ", " eller ")
+    return re.sub(r"\bTrue\b", "true", re.sub(r"\bFalse\b", "false", text))
 
 
 def _resolve_loc(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[Loc, list[str]]:

@@ -56,6 +56,13 @@ def test_given_paths_limit_what_is_checked(runner: CliRunner, make_portfolio: Po
     assert (code, out) == (0, "Tjekkede 1 projekt: ingen fejl eller advarsler.\n")
 
 
+def test_the_root_as_a_path_means_every_project(runner: CliRunner, make_portfolio: PortfolioFactory) -> None:
+    root = make_portfolio({"q.yaml": GOOD})
+    (root / "notes.yaml").write_text("bare: en note\n", encoding="utf-8")
+    code, out, _ = invoke(runner, root, "validate", "--today", "2026-11-24", str(root))
+    assert (code, out) == (0, "Tjekkede 1 projekt: ingen fejl eller advarsler.\n")
+
+
 def test_related_ids_resolve_against_the_whole_portfolio(runner: CliRunner, make_portfolio: PortfolioFactory) -> None:
     root = make_portfolio({"p.yaml": dump_project(valid_project(related=["q"])), "q.yaml": GOOD})
     code, _, _ = invoke(runner, root, "validate", "--today", "2026-11-24", str(root / "projects" / "p.yaml"))

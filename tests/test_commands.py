@@ -284,3 +284,16 @@ class _FakeBar:
 
     def update(self, steps: int) -> None:
         self.steps.append(steps)
+
+
+def test_exports_keep_formulas_as_text(repo: Path, tmp_path: Path) -> None:
+    formula = '=HYPERLINK("http://evil.example/","klik")'
+    (repo / "projects" / "formel.yaml").write_text(dump_project(valid_project(title=formula)), "utf-8")
+    csv_result = invoke(repo, "export", "--format", "csv", "--output", "-", *DAY)
+    rows = list(csv.reader(io.StringIO(csv_result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert next(row for row in rows if row[0] == "formel")[1] == "'" + formula
+    target = tmp_path / "plan.xlsx"
+    invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY)
+    sheet = load_workbook(target).active
+    cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "formel")
+    assert (cell.value, cell.data_type) == (formula, "s")

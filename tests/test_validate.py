@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.loader import find_cpr_numbers
 from generator.portfolio import load_portfolio
 from tests.conftest import TODAY, PortfolioFactory, dump_project, valid_project
 
@@ -134,6 +135,21 @@ BAD_FILES = [
         id="cpr-number-with-hyphen",
     ),
     pytest.param(
+        GOOD.replace("Testet med borgere.", "Ring CPR-0101901234."),
+        (50, 22, "HP007", "Filen ser ud til at indeholde et CPR-nummer (010190-****)."),
+        id="cpr-number-after-a-hyphen",
+    ),
+    pytest.param(
+        GOOD.replace("Testet med borgere.", "Borger 010190 1234 deltog."),
+        (50, 20, "HP007", "Filen ser ud til at indeholde et CPR-nummer (010190-****)."),
+        id="cpr-number-with-a-space",
+    ),
+    pytest.param(
+        GOOD.replace("Testet med borgere.", "Borger 010190–1234 deltog."),
+        (50, 20, "HP007", "Filen ser ud til at indeholde et CPR-nummer (010190-****)."),
+        id="cpr-number-with-an-en-dash",
+    ),
+    pytest.param(
         GOOD + "# kontakt 2512881234 for detaljer\n",
         (57, 11, "HP007", "Filen ser ud til at indeholde et CPR-nummer (251288-****)."),
         id="cpr-number-in-a-comment-without-hyphen",
@@ -174,6 +190,32 @@ BAD_FILES = [
         "a: " + "[" * 100 + "]" * 100 + "\n",
         (1, 44, "HP004", "Filen er indlejret for mange niveauer."),
         id="deep-nesting",
+    ),
+    pytest.param(
+        "a: " + "[" * 40_000 + "]" * 40_000 + "\n",
+        (1, 44, "HP004", "Filen er indlejret for mange niveauer."),
+        id="nesting-deep-enough-to-overflow-libyaml-is-refused-before-composing",
+    ),
+    pytest.param(
+        "- " * 30_000 + "x\n",
+        (1, 83, "HP004", "Filen er indlejret for mange niveauer."),
+        id="a-long-chain-of-block-sequences",
+    ),
+    pytest.param(
+        GOOD.replace("amount_dkk_per_year: 50000", "amount_dkk_per_year: " + "9" * 5000),
+        (
+            42,
+            28,
+            "HP012",
+            "Ugyldig værdi i 'governance.business_case.benefits[1].amount_dkk_per_year': "
+            "skal være et helt tal uden punktum eller komma, fx 420000.",
+        ),
+        id="an-integer-beyond-pythons-digit-limit",
+    ),
+    pytest.param(
+        GOOD.replace("name: Bo Leder", 'name: "Bo\\x0bLeder"'),
+        (17, 9, "HP012", "Ugyldig værdi i 'lead.name': indeholder kontroltegnet U+000B, som ikke må stå i en tekst."),
+        id="a-control-character-in-text",
     ),
     pytest.param(
         "title: !!python/object:os.system echo\n",
@@ -290,3 +332,16 @@ def test_programme_errors_are_reported_in_focus_areas_yaml(make_portfolio: Portf
         "HP012",
         "Ugyldig værdi i '(øverste niveau)': fokusområde-nummer forekommer flere gange: 1.",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("amount_dkk_per_year: 1201000000", id="an-amount-in-kroner"),
+        pytest.param("Sag 27.24.00-G01-1234-24 og 2024-01-01", id="case-numbers-and-dates"),
+        pytest.param("Telefon 86 12 34 56, EAN 5798000416604", id="phone-and-ean"),
+        pytest.param("Nummer 01019012345", id="eleven-digits"),
+    ],
+)
+def test_numbers_that_are_no_cpr_numbers_pass(text: str) -> None:
+    assert find_cpr_numbers(text + "\n") == []
