@@ -110,10 +110,10 @@ def to_xlsx(data: SiteData) -> bytes:
     sheet = workbook.active
     sheet.title = "Handleplan"
     sheet.append([column.heading for column in COLUMNS])
-    for row in export_rows(data):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
+    for row_index, row in enumerate(export_rows(data), start=2):
+        for column_index, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_index, column=column_index, value=value)
+            if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=…" as a live formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)

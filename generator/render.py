@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator import charts
 from generator.changes import newest_events
@@ -70,6 +71,16 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
         TemplateFailed: a template is missing or fails; names it and the page.
     """
     environment = make_environment(templates)
+    rows: dict[tuple[str, str], Markup] = {}
+
+    def project_row(view: ProjectView, base: str) -> Markup:
+        # A project stands in many tables (action plan, groupings, dashboards): render its row once per depth.
+        key = (view.id, base)
+        if key not in rows:
+            rows[key] = Markup(environment.get_template("_project_row.html.j2").render(view=view, base=base).strip())
+        return rows[key]
+
+    environment.globals["project_row"] = project_row
 
     def page(path: str, template: str, **values: Any) -> Page:
         url = _url_of(path)
