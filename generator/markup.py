@@ -18,6 +18,9 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _URL_SCHEMES = {"http", "https", "mailto"}
 
+# One converter for every summary: building one per call costs more than the conversion.
+_MARKDOWN = markdown.Markdown(extensions=["tables"], output_format="html")
+
 # Characters Markdown would read as syntax in a heading or a table cell.
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
@@ -28,7 +31,7 @@ def summary_html(text: str) -> Markup:
     Scripts, event handlers, iframes, styles and javascript: links never survive;
     headings are demoted below the page's own.
     """
-    html = markdown.markdown(text, extensions=["tables"], output_format="html")
+    html = _MARKDOWN.reset().convert(text)
     html = re.sub(r"<(/?)h[12]>", r"<\1h3>", html)
     clean = nh3.clean(
         html,
