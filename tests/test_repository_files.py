@@ -38,19 +38,14 @@ def test_zizmor_finds_nothing_of_medium_severity_or_above() -> None:
     assert json.loads(completed.stdout) == [], completed.stdout
 
 
-def test_workflows_match_githubs_schema() -> None:
+@pytest.mark.parametrize(
+    ("schema", "paths"),
+    [("vendor.github-workflows", WORKFLOWS), ("vendor.github-issue-forms", ISSUE_FORMS)],
+    ids=["workflows", "issue-forms"],
+)
+def test_files_match_githubs_schemas(schema: str, paths: list[Path]) -> None:
     completed = subprocess.run(
-        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-
-
-def test_issue_forms_match_githubs_schema() -> None:
-    completed = subprocess.run(
-        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms", *map(str, ISSUE_FORMS)],
+        [str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
