@@ -13,7 +13,7 @@ import click
 
 from generator.build import build_site, write_atomically
 from generator.changes import diff_as_json, diff_as_markdown, diff_portfolios
-from generator.cli_common import checked_portfolio, day_of, handle_errors, status, today_option
+from generator.cli_common import DanishGroup, checked_portfolio, day_of, handle_errors, status, today_option
 from generator.cli_new import new_command
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export as export_portfolio
@@ -26,7 +26,7 @@ from generator.schemas import write_schemas
 from generator.views import build_site_data
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -34,7 +34,7 @@ from generator.views import build_site_data
     show_default=True,
     help="Roden af handleplan-repositoriet (mappen med focus_areas.yaml og projects/).",
 )
-@click.version_option(package_name="handleplan")
+@click.version_option(package_name="handleplan", help="Vis versionen og afslut.")
 @click.pass_context
 def main(context: click.Context, root: Path) -> None:
     """Digitaliseringshandleplanen som kode: tjek projekterne og byg overblikket."""

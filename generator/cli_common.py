@@ -21,6 +21,26 @@ from generator.report import format_report
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _DanishHelp:
+    """Click's own --help text, in Danish like the rest of the help."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Vis denne hjælp og afslut."
+        return option  # type: ignore[no-any-return]
+
+
+class DanishCommand(_DanishHelp, click.Command):
+    """A command whose --help is described in Danish."""
+
+
+class DanishGroup(_DanishHelp, click.Group):
+    """A group whose commands describe --help in Danish."""
+
+    command_class = DanishCommand
+
+
 def handle_errors(command: F) -> F:
     """Map domain errors to exit codes: 2 for usage, 1 for anything the user must fix."""
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from generator.cli_common import day_of, handle_errors, today_option
+from generator.cli_common import DanishCommand, day_of, handle_errors, today_option
 from generator.errors import InvalidProgramme
 from generator.new_project import NewProject, Person, Signoff, create_project, project_id_from_title
 from generator.portfolio import load_programme
@@ -96,7 +96,7 @@ def _programme(root: Path) -> Programme:
     return programme
 
 
-@click.command("new")
+@click.command("new", cls=DanishCommand)
 @click.option("--title", help="Projektets navn.")
 @click.option("--id", "project_id", help="Filnavnet uden .yaml; standard dannes af titlen.")
 @click.option("--summary", help="Kort beskrivelse af projektet.")

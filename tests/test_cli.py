@@ -158,3 +158,4 @@ def test_every_command_has_danish_help_with_an_example(runner: CliRunner) -> Non
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0
         assert "Eksempel: handleplan" in result.output, name
+        assert "Vis denne hjælp og afslut." in result.output, name
