@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 
+from generator.charts import format_dkk
 from generator.history import FileChange
 from generator.portfolio import CheckedFile, Portfolio, check_project_source
 from schema.checks import SIGNOFF_ROLES, CheckContext
@@ -158,11 +159,7 @@ def _benefits(project: Project) -> str:
     benefits = governance.business_case.benefits
     expected = sum(b.amount_dkk_per_year or 0 for b in benefits)
     realised = sum(b.realised_dkk_per_year or 0 for b in benefits)
-    return f"{len(benefits)} gevinst(er), forventet {_dkk(expected)}, realiseret {_dkk(realised)} pr. år"
-
-
-def _dkk(amount: int) -> str:
-    return f"{amount:,} kr.".replace(",", ".")
+    return f"{len(benefits)} gevinst(er), forventet {format_dkk(expected)}, realiseret {format_dkk(realised)} pr. år"
 
 
 def diff_as_markdown(diff: PortfolioDiff) -> str:

@@ -51,12 +51,7 @@ def main(context: click.Context, root: Path) -> None:
     show_default=True,
     help="text til mennesker, github til annoteringer i GitHub Actions, json til maskiner.",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Tjek som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
-)
+@today_option
 @click.pass_obj
 @handle_errors
 def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.datetime | None) -> None:
@@ -68,7 +63,7 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
     Eksempel: handleplan validate projects/borgerblikket.yaml
     """
     history = read_history(root)
-    portfolio = load_portfolio(root, paths, today=today.date() if today else None, last_changed=history.last_changed)
+    portfolio = load_portfolio(root, paths, today=day_of(today), last_changed=history.last_changed)
     click.echo(format_report(portfolio, output_format), nl=False)
     if portfolio.error_count:
         sys.exit(1)
@@ -87,7 +82,8 @@ def build(root: Path, today: dt.datetime | None) -> None:
 
     Eksempel: handleplan build
     """
-    day, history, portfolio = checked_portfolio(root, day_of(today))
+    day = day_of(today)
+    history, portfolio = checked_portfolio(root, day)
     status("Genererer siderne og bygger sitet med MkDocs …")
     result = build_site(portfolio, day, history)
     for warning in result.warnings:
@@ -107,7 +103,7 @@ def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
 
     Eksempel: handleplan serve, og åbn http://127.0.0.1:8000 i browseren.
     """
-    day = today.date() if today else dt.date.today()
+    day = day_of(today)
     mkdocs_log = logging.getLogger("mkdocs")
     mkdocs_log.setLevel(logging.INFO)
     mkdocs_log.addHandler(logging.StreamHandler())  # "Serving on …" and reloads
@@ -137,7 +133,7 @@ def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.
 
     Eksempel: handleplan diff origin/main
     """
-    day = today.date() if today else dt.date.today()
+    day = day_of(today)
     old = portfolio_from_sources(root, files_at(root, base), today=day)
     if head is None:
         new = load_portfolio(root, today=day)
@@ -179,7 +175,8 @@ def export(root: Path, output_format: str, output: Path | None, delimiter: str, 
 
     Eksempel: handleplan export --format xlsx --output handleplan.xlsx
     """
-    day, history, portfolio = checked_portfolio(root, day_of(today))
+    day = day_of(today)
+    history, portfolio = checked_portfolio(root, day, with_changes=False)  # the export shows no history
     content = export_portfolio(build_site_data(portfolio, day, history), output_format, delimiter)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(content)
@@ -214,7 +211,8 @@ def report(root: Path, since: dt.datetime | None, output: Path | None, today: dt
 
     Eksempel: handleplan report --since 2026-10-01 --output statusrapport.md
     """
-    day, history, portfolio = checked_portfolio(root, day_of(today))
+    day = day_of(today)
+    history, portfolio = checked_portfolio(root, day)
     text = render_report(portfolio.root, build_site_data(portfolio, day, history), since.date() if since else None)
     if output is None:
         click.echo(text, nl=False)

@@ -64,16 +64,19 @@ today_option = click.option(
 )
 
 
-def checked_portfolio(root: Path, today: dt.date) -> tuple[dt.date, History, Portfolio]:
-    """The day, the git history and the portfolio; with errors, print them as validate does and exit 1."""
-    history = read_history(root, with_changes=True)
+def checked_portfolio(root: Path, today: dt.date, *, with_changes: bool = True) -> tuple[History, Portfolio]:
+    """The git history and the portfolio; with errors, print them as validate does and exit 1.
+
+    `with_changes` reads every committed version too, for the pages and reports that tell history.
+    """
+    history = read_history(root, with_changes=with_changes)
     total = sum(1 for _ in (root / PROJECTS_DIR).glob("*.y*ml")) if (root / PROJECTS_DIR).is_dir() else 0
     with progress_bar("Tjekker projekter", total) as advance:
         portfolio = load_portfolio(root, today=today, last_changed=history.last_changed, progress=advance)
     if portfolio.error_count:
         click.echo(format_report(portfolio, "text"), nl=False)
         raise PortfolioHasErrors(errors=portfolio.error_count)
-    return today, history, portfolio
+    return history, portfolio
 
 
 # Below this many files a run is quick enough to need no progress bar.

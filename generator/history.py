@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.errors import GitFailed
+from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, is_project_path
 
-PROJECTS_DIR = "projects"
-PROGRAMME_FILE = "focus_areas.yaml"
 _TIMEOUT = 300
 
 
@@ -89,12 +88,6 @@ def files_at(root: Path, revision: str) -> dict[str, bytes]:
     paths = [p for p in listing.decode("utf-8", "replace").split("\0") if p == PROGRAMME_FILE or is_project_path(p)]
     # "./": relative to --root, which may be a folder inside the repository.
     return dict(zip(paths, _read_blobs(root, [f"{commit}:./{path}" for path in paths]), strict=True))
-
-
-def is_project_path(path: str) -> bool:
-    """True for a project file directly in projects/ (files in subfolders are no projects)."""
-    posix = PurePosixPath(path)
-    return posix.parent == PurePosixPath(PROJECTS_DIR) and posix.suffix == ".yaml"
 
 
 def _read_blobs(root: Path, objects: list[str]) -> list[bytes]:

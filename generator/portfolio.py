@@ -129,7 +129,7 @@ def portfolio_from_sources(
         programme_file, programme = CheckedFile(PROGRAMME_FILE, (missing,)), None
     else:
         programme_file, programme = check_model_source(PROGRAMME_FILE, programme_raw, Programme)
-    projects = sorted(path for path in sources if PurePosixPath(path).parent == PurePosixPath(PROJECTS_DIR))
+    projects = sorted(path for path in sources if is_project_path(path))
     context = None
     if programme is not None:
         ids = frozenset(PurePosixPath(path).stem for path in projects)
@@ -167,6 +167,12 @@ def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
     if not path.is_file():
         raise NotAPortfolio(root=root.resolve(), missing=PROGRAMME_FILE)
     return check_model_source(_shown_path(path, root.resolve()), _read_bytes(path), Programme)
+
+
+def is_project_path(path: str) -> bool:
+    """True for a project file directly in projects/ (files in subfolders are no projects)."""
+    posix = PurePosixPath(path)
+    return posix.parent == PurePosixPath(PROJECTS_DIR) and posix.suffix == PROJECT_SUFFIX
 
 
 def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:

@@ -83,12 +83,8 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
     environment.globals["project_row"] = project_row
 
     def page(path: str, template: str, **values: Any) -> Page:
-        url = _url_of(path)
-        context = {"data": data, "base": "../" * url.count("/"), "programme": data.programme, **values}
-        try:
-            return Page(path, environment.get_template(template).render(context))
-        except jinja2.TemplateError as error:
-            raise TemplateFailed(template=template, page=path, detail=str(error)) from None
+        base = "../" * _url_of(path).count("/")
+        return Page(path, _render(environment, template, path, data=data, base=base, **values))
 
     programme = data.programme
     active = data.with_status(*ACTIVE_STATUSES)
@@ -137,22 +133,30 @@ def render_report(root: Path, data: SiteData, since: dt.date | None = None) -> s
         TemplateFailed: the template fails.
     """
     since = since or default_since(data.today)
-    template = "report.md.j2"
+    environment = make_environment(root / TEMPLATES_DIR)
+    sections = report_by_area(data, since)
+    return _render(
+        environment,
+        "report.md.j2",
+        "statusrapporten",
+        data=data,
+        base="",
+        for_site=False,
+        since=since,
+        sections=sections,
+    )
+
+
+def _render(environment: jinja2.Environment, template: str, page: str, *, data: SiteData, **values: Any) -> str:
+    """One page from its template, with the data and programme every template may use.
+
+    Raises:
+        TemplateFailed: the template is missing or fails; names it and the page.
+    """
     try:
-        return (
-            make_environment(root / TEMPLATES_DIR)
-            .get_template(template)
-            .render(
-                data=data,
-                programme=data.programme,
-                base="",
-                for_site=False,
-                since=since,
-                sections=report_by_area(data, since),
-            )
-        )
+        return environment.get_template(template).render(data=data, programme=data.programme, **values)
     except jinja2.TemplateError as error:
-        raise TemplateFailed(template=template, page="statusrapporten", detail=str(error)) from None
+        raise TemplateFailed(template=template, page=page, detail=str(error)) from None
 
 
 def _url_of(path: str) -> str:
