@@ -146,9 +146,14 @@ def test_the_action_plan_filters_by_status_and_text(page: Any, site_url: str) ->
 
 
 def test_search_finds_danish_words(page: Any, site_url: str) -> None:
+    from playwright.sync_api import expect
+
     page.goto(site_url)
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").fill("vandforbruget")
-    result = page.locator(".md-search-result__item").first
-    result.wait_for(timeout=10_000)
+    search = page.locator(".md-search__input")
+    search.click()
+    # Words typed before the search index has loaded are never searched for: wait until
+    # Material asks for them ("Indtast søgeord"), then type them as a person would.
+    expect(page.locator(".md-search-result__meta")).to_have_text("Indtast søgeord", timeout=30_000)
+    search.press_sequentially("vandforbruget")
+    page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
     assert "Sensorovervågning" in page.locator(".md-search-result").inner_text()
