@@ -196,11 +196,6 @@ class Benefit(StrictModel):
     )
 
     @property
-    def is_qualitative(self) -> bool:
-        """True for a benefit without an amount."""
-        return self.amount_dkk_per_year is None
-
-    @property
     def has_realised_value(self) -> bool:
         """True once a realised amount or description is recorded."""
         return self.realised_dkk_per_year is not None or self.realised_note is not None
