@@ -11,31 +11,17 @@ process. Quote ratios from one run; the machines are noisy.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_portfolio
+from synthetic import timed, write_portfolio
 
 GOAL_VS_MKDOCS = 1.3
 GOAL_SCALING = 3.6  # 3x the projects may take at most 3.6x the time
 GOAL_BYTES_PER_PROJECT = 100_000
-ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795478400"}
-
-
-def timed(command: list[str], cwd: Path) -> float:
-    """Wall-clock seconds of one successful run of `command`."""
-    started = time.perf_counter()
-    completed = subprocess.run(command, cwd=cwd, env=ENVIRONMENT, capture_output=True, check=False)
-    elapsed = time.perf_counter() - started
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stderr.decode("utf-8", "replace")[-3000:])
-        raise SystemExit(f"{command[2:4]} failed with exit {completed.returncode}")
-    return elapsed
+ENVIRONMENT = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795478400"}
 
 
 def folder_bytes(folder: Path) -> int:
@@ -46,8 +32,14 @@ def folder_bytes(folder: Path) -> int:
 def measure(size: int, workdir: Path) -> tuple[float, float, int]:
     """(handleplan seconds, mkdocs seconds, site bytes per project) for `size` projects."""
     root = write_portfolio(workdir / f"portfolio-{size}", size, with_site=True)
-    ours = timed([sys.executable, "-c", "from generator.cli import run; run()", "build", "--today", "2026-11-24"], root)
-    plain = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(workdir / f"plain-{size}")], root)
+    ours = timed(
+        [sys.executable, "-c", "from generator.cli import run; run()", "build", "--today", "2026-11-24"],
+        root,
+        ENVIRONMENT,
+    )
+    plain = timed(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(workdir / f"plain-{size}")], root, ENVIRONMENT
+    )
     return ours, plain, folder_bytes(root / "site") // size
 
 

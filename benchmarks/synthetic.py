@@ -8,8 +8,13 @@ their full work on every file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +142,14 @@ def _project(rng: random.Random, index: int, ids: list[str], areas: list[str], a
     project["kle"] = [f"{rng.randrange(100):02d}.{rng.randrange(100):02d}.{rng.randrange(100):02d}"]
     project["links"] = [{"title": "Projektside", "url": f"https://intranet.norddjurs.dk/p/{index}"}]
     return project
+
+
+def timed(command: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> float:
+    """Wall-clock seconds of one run of `command`, which must succeed (its stderr is shown if not)."""
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, check=False)
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr.decode("utf-8", "replace")[-3000:])
+        raise SystemExit(f"{' '.join(command[:4])} … failed with exit {completed.returncode}")
+    return elapsed
