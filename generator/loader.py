@@ -29,6 +29,7 @@ MAX_NODES = 20_000
 MAX_DEPTH = 40
 
 _TAG = "tag:yaml.org,2002:"
+_TOO_DEEP = "Filen er indlejret for mange niveauer."
 _SCALARS = SafeConstructor()
 
 # DDMMYY-NNNN, DDMMYYNNNN, or with a space or a dash a word processor made. A
@@ -75,6 +76,8 @@ def parse_document(text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if _is_libyaml_depth_limit(error):
+            raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(line, column)) from None
         raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(line, column)) from None
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)
@@ -84,7 +87,7 @@ def parse_document(text: str) -> Document:
     except yaml.YAMLError as error:
         raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(1, 1)) from None
     except RecursionError:
-        raise DocumentError(finding("HP004", detail="Filen er indlejret for mange niveauer.").at(1, 1)) from None
+        raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(1, 1)) from None
     if root is None:
         raise DocumentError(finding("HP003", detail="Filen er tom.").at(1, 1))
     if not isinstance(root, MappingNode):
@@ -112,17 +115,32 @@ def _refuse_deep_nesting(text: str) -> None:
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH and not _DEEP_BLOCK.search(text):
         return
+    try:
+        _count_depth(text, _Loader)
+    except yaml.MarkedYAMLError as error:
+        if not _is_libyaml_depth_limit(error):
+            raise
+        # libyaml 0.2.6 and newer stop at a nesting limit of their own, while
+        # scanning ahead of the events: find our limit's place with PyYAML's
+        # pure-Python parser, which has none (it stops at MAX_DEPTH, so it is quick).
+        _count_depth(text, yaml.SafeLoader)
+
+
+def _count_depth(text: str, loader: Any) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, _START_EVENTS):
             depth += 1
             if depth > MAX_DEPTH + 1:  # as the walker counts: the top mapping is level 0
                 mark = event.start_mark
                 line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                detail = "Filen er indlejret for mange niveauer."
-                raise DocumentError(finding("HP004", detail=detail).at(line, column))
+                raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(line, column))
         elif isinstance(event, _END_EVENTS):
             depth -= 1
+
+
+def _is_libyaml_depth_limit(error: yaml.MarkedYAMLError) -> bool:
+    return "maximum nesting depth" in str(error.problem or "")
 
 
 def decode(raw: bytes) -> str:
@@ -285,7 +303,7 @@ class _Walker:
             detail = "Filen udfolder sig til for mange værdier (YAML-ankre og -aliaser brugt for meget)."
             raise DocumentError(finding("HP004", detail=detail).at(*_position(node)))
         if depth > MAX_DEPTH:
-            raise DocumentError(finding("HP004", detail="Filen er indlejret for mange niveauer.").at(*_position(node)))
+            raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(*_position(node)))
         if node.__class__ is ScalarNode:
             return self._scalar(node)
         if isinstance(node, SequenceNode):

@@ -53,9 +53,18 @@ def test_every_path_is_located_on_a_line_of_the_file(data: dict[str, Any], draw:
         part = draw.draw(st.sampled_from(list(node)) if isinstance(node, dict) else st.integers(0, len(node) - 1))
         path.append(part)
         node = node[part]
-    line, column = locate(document.root, tuple(path))
-    assert 1 <= line <= text.count("\n") + 1
-    assert column >= 1
+    assert locate(document.root, tuple(path)) == _position_by_pyyaml(text, path)
+
+
+def _position_by_pyyaml(text: str, path: list[str | int]) -> tuple[int, int]:
+    """Where PyYAML's own pure-Python composer puts the value at `path`: an independent answer."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    for part in path:
+        if isinstance(part, str):
+            node = next(value for key, value in node.value if key.value == part)
+        else:
+            node = node.value[part]
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -139,3 +148,44 @@ def test_several_documents_are_refused() -> None:
     with pytest.raises(DocumentError) as raised:
         load("a: 1\n---\nb: 2\n")
     assert "der må kun være ét" in raised.value.finding.message
+
+
+def _libyaml_depth_limit(*args: Any, **kwargs: Any) -> Any:
+    # What libyaml 0.2.6 and newer raise at their own nesting limit, whatever our limit.
+    raise yaml.scanner.ScannerError(
+        problem="exceeded maximum nesting depth", problem_mark=yaml.Mark("", 0, 0, 1002, None, None)
+    )
+
+
+def test_libyamls_own_depth_limit_is_hp004_at_our_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.loader as loader
+
+    real_parse = yaml.parse
+
+    def parse(text: str, Loader: Any) -> Any:  # noqa: N803 - PyYAML's spelling
+        if Loader is loader._Loader:
+            _libyaml_depth_limit()
+        return real_parse(text, Loader=Loader)
+
+    monkeypatch.setattr(loader.yaml, "parse", parse)
+    with pytest.raises(DocumentError) as caught:
+        load("a: " + "[" * 50 + "]" * 50 + "\n")
+    found = caught.value.finding
+    assert (found.code, found.line, found.column, found.message) == (
+        "HP004",
+        1,
+        4 + loader.MAX_DEPTH,
+        "Filen er indlejret for mange niveauer.",
+    )
+
+
+def test_libyamls_depth_limit_while_composing_is_hp004(monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.loader as loader
+
+    monkeypatch.setattr(loader.yaml, "compose", _libyaml_depth_limit)
+    with pytest.raises(DocumentError) as caught:
+        load("a: 1\n")
+    assert (caught.value.finding.code, caught.value.finding.message) == (
+        "HP004",
+        "Filen er indlejret for mange niveauer.",
+    )
