@@ -162,7 +162,7 @@ def test_libyamls_own_depth_limit_is_hp004_at_our_limit(monkeypatch: pytest.Monk
 
     real_parse = yaml.parse
 
-    def parse(text: str, Loader: Any) -> Any:  # noqa: N803 - PyYAML's spelling
+    def parse(text: str, Loader: Any) -> Any:
         if Loader is loader._Loader:
             _libyaml_depth_limit()
         return real_parse(text, Loader=Loader)
