@@ -1,26 +1,35 @@
 """Generate the site's Markdown into docs_dir and build it with MkDocs into site_dir.
 
-The build never touches anything but its own two output folders, and a failed
-build leaves the last good site in place: MkDocs builds beside it, then the
-new site is swapped in.
+The build writes only inside its own output folders (and the lock file beside
+them), one build at a time per checkout. MkDocs builds into a staging folder of
+this build's own beside site_dir, which is then swapped in so that site_dir is a
+whole site, old or new, at every instant: a failed or killed build leaves the
+last good site in place.
 """
 
 from __future__ import annotations
 
 import calendar
+import ctypes
 import datetime as dt
+import errno
+import functools
 import logging
 import os
+import re
+import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from generator.errors import SiteBuildFailed, UnsafeOutputFolder
+from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFolder
 from generator.history import History
+from generator.lock import output_lock
 from generator.portfolio import Portfolio
 from generator.render import TEMPLATES_DIR, Page, render_site
 from generator.views import build_site_data
@@ -56,6 +65,11 @@ class SiteConfig:
     site_dir: Path
     edit_url: str
 
+    @property
+    def root(self) -> Path:
+        """The repository root, where the output lock lives."""
+        return self.config_file.parent
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -87,12 +101,24 @@ def read_site_config(root: Path) -> SiteConfig:
     try:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreUnknownTags) or {}
     except (OSError, yaml.YAMLError) as error:
-        raise SiteBuildFailed(detail=f"{CONFIG_FILE} kan ikke læses ({error})") from None
+        # Where site_dir is cannot be read either: judge by the default one.
+        site_kept = (root / "site" / SITE_MARKER).is_file()
+        raise SiteBuildFailed(detail=f"{CONFIG_FILE} kan ikke læses ({error})", site_kept=site_kept) from None
     docs_dir = _output_folder(root, str(config.get("docs_dir", "docs_generated")))
     site_dir = _output_folder(root, str(config.get("site_dir", "site")))
     extra = config.get("extra") or {}
     edit_url = str(((extra.get("handleplan") or {}).get("edit_url")) or "")
+    if edit_url and not _EDIT_URL.fullmatch(edit_url):
+        raise InvalidSiteConfig(
+            key="extra.handleplan.edit_url",
+            detail="skal være en webadresse, der begynder med https:// eller http:// og slutter med /, "
+            "fx https://github.com/kommune/handleplan/edit/main/projects/",
+        )
     return SiteConfig(config_file, docs_dir, site_dir, edit_url)
+
+
+# Every project page links here: a javascript: or data: address would run on the intranet.
+_EDIT_URL = re.compile(r"https?://[^\s/?#\\\"'<>]+(?:/[^\s\"'<>\\]*)?/")
 
 
 def _output_folder(root: Path, name: str) -> Path:
@@ -107,16 +133,26 @@ def _output_folder(root: Path, name: str) -> Path:
     return folder
 
 
-def generate_docs(portfolio: Portfolio, config: SiteConfig, today: dt.date, history: History) -> tuple[int, int, int]:
+def generate_docs(
+    portfolio: Portfolio,
+    config: SiteConfig,
+    today: dt.date,
+    history: History,
+    on_wait: Callable[[str], None] | None = None,
+) -> tuple[int, int, int]:
     """Render every page into docs_dir; return (pages, files written, stale files removed).
+
+    The pages are written under the output lock (`on_wait` hears if it must wait for it).
 
     Raises:
         UnsafeOutputFolder: docs_dir holds files handleplan did not make.
         TemplateFailed: a template fails.
+        OutputFolderBusy: another build held the output folders too long.
     """
     data = build_site_data(portfolio, today, history)
     pages = list(render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url))
-    written, removed = sync_folder(config.docs_dir, pages)
+    with output_lock(config.root, on_wait):  # a no-op when the caller holds it already
+        written, removed = sync_folder(config.docs_dir, pages)
     return len(pages), written, removed
 
 
@@ -163,32 +199,142 @@ def _claim(folder: Path, marker: str) -> None:
     (folder / marker).touch()
 
 
-def build_with_mkdocs(config: SiteConfig, today: dt.date) -> list[str]:
+def build_with_mkdocs(config: SiteConfig, today: dt.date, on_wait: Callable[[str], None] | None = None) -> list[str]:
     """Build docs_dir with MkDocs beside site_dir, then swap it in; return MkDocs' warnings.
 
     Raises:
         UnsafeOutputFolder: site_dir holds files handleplan did not make.
         SiteBuildFailed: MkDocs failed; site_dir is as it was.
+        OutputFolderBusy: another build held the output folders too long.
     """
+    with output_lock(config.root, on_wait):
+        has_site = recover_site(config.site_dir)
+        return _build_and_swap(config, today, has_site)
+
+
+def restore_site(root: Path, on_wait: Callable[[str], None] | None = None) -> bool:
+    """Under the output lock, tidy what killed builds left; return whether a built site is in place.
+
+    Raises:
+        UnsafeOutputFolder, SiteBuildFailed: mkdocs.yml is unusable (see read_site_config).
+        OutputFolderBusy: another build held the output folders too long.
+    """
+    config = read_site_config(root)
+    with output_lock(config.root, on_wait):
+        return recover_site(config.site_dir)
+
+
+def recover_site(site_dir: Path) -> bool:
+    """Put back a site a killed build left retired, remove leftover staging and retired folders.
+
+    Call with the output lock held: then no other build owns any of them. Returns
+    whether a built site is in place.
+    """
+    parent = site_dir.parent
+    kinds = {path: _leftover_kind(site_dir, path) for path in parent.iterdir()} if parent.is_dir() else {}
+    leftovers = sorted(path for path, kind in kinds.items() if kind)
+    retired = [path for path in leftovers if kinds[path] == "old" and (path / SITE_MARKER).is_file()]
+    if retired and not site_dir.exists():
+        # Killed between the fallback's two renames: the old site is whole in its retired name.
+        newest = max(retired, key=lambda path: path.stat().st_mtime_ns)
+        _rename(newest, site_dir)
+        leftovers.remove(newest)
+    for leftover in leftovers:
+        _remove_tree(leftover)
+    return (site_dir / SITE_MARKER).is_file()
+
+
+def _build_and_swap(config: SiteConfig, today: dt.date, has_site: bool) -> list[str]:
     site_dir = config.site_dir
     if site_dir.is_dir() and not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
         raise UnsafeOutputFolder(folder=site_dir, reason="den indeholder filer, som handleplan ikke har lavet")
-    staging = site_dir.with_name(f".{site_dir.name}.new")
-    retired = site_dir.with_name(f".{site_dir.name}.old")
-    for leftover in (staging, retired):  # from an interrupted build: ours by name
-        shutil.rmtree(leftover, ignore_errors=True)
+    # Names of this build's own, so nothing of another run's can be in the way.
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = site_dir.with_name(f".{site_dir.name}.new-{token}")
+    retired = site_dir.with_name(f".{site_dir.name}.old-{token}")
     with _reproducible(today), _captured_warnings() as warnings:
         try:
             _run_mkdocs(config.config_file, staging)
         except Exception as error:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise SiteBuildFailed(detail=str(error) or type(error).__name__) from None
+            _remove_tree(staging)
+            raise SiteBuildFailed(detail=str(error) or type(error).__name__, site_kept=has_site) from None
     (staging / SITE_MARKER).touch()
-    if site_dir.exists():
-        site_dir.rename(retired)
-    staging.rename(site_dir)
-    shutil.rmtree(retired, ignore_errors=True)
+    _swap_in(staging, site_dir, retired)
     return warnings
+
+
+def _swap_in(staging: Path, site_dir: Path, retired: Path) -> None:
+    """Put the staged site at site_dir so that site_dir is a whole site, old or new, at every instant."""
+    if not site_dir.exists():
+        _rename(staging, site_dir)
+    elif _exchange(staging, site_dir):
+        _remove_tree(staging)  # the old site, now under the staging name
+    else:
+        # Between these renames there is no site_dir: a build killed there leaves the
+        # old site whole under `retired`, and the next build's recover_site puts it back.
+        _rename(site_dir, retired)
+        _rename(staging, site_dir)
+        _remove_tree(retired)
+
+
+def _leftover_kind(site_dir: Path, path: Path) -> str | None:
+    """'new' for a staging folder of site_dir's, 'old' for a retired one (ours by name), else None.
+
+    Earlier versions named them without the suffix (.site.new, .site.old).
+    """
+    for kind in ("new", "old"):
+        prefix = f".{site_dir.name}.{kind}"
+        if path.name == prefix or path.name.startswith(f"{prefix}-"):
+            return kind
+    return None
+
+
+# The file-system steps of the swap, one function each, so tests can interrupt them.
+
+
+def _rename(source: Path, target: Path) -> None:
+    os.rename(source, target)
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2); False where the OS or the file system cannot.
+
+    Raises:
+        OSError: the exchange failed for another reason (a path is missing, no permission).
+    """
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a kernel or file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    if sys.platform != "linux":
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _run_mkdocs(config_file: Path, site_dir: Path) -> None:
@@ -240,13 +386,23 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def build_site(portfolio: Portfolio, today: dt.date, history: History | None = None) -> BuildResult:
+def build_site(
+    portfolio: Portfolio,
+    today: dt.date,
+    history: History | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> BuildResult:
     """Generate the docs and build the site from a portfolio without errors.
 
+    Holds the output lock throughout, so the site is built from this build's own
+    pages; `on_wait` hears (in Danish) if it must first wait for another build.
+
     Raises:
-        UnsafeOutputFolder, TemplateFailed, SiteBuildFailed: see the steps.
+        UnsafeOutputFolder, TemplateFailed, SiteBuildFailed, OutputFolderBusy: see the steps.
     """
     config = read_site_config(portfolio.root)
-    pages, written, removed = generate_docs(portfolio, config, today, history or History())
-    warnings = build_with_mkdocs(config, today)
+    with output_lock(config.root, on_wait):
+        has_site = recover_site(config.site_dir)
+        pages, written, removed = generate_docs(portfolio, config, today, history or History())
+        warnings = _build_and_swap(config, today, has_site)
     return BuildResult(pages, written, removed, warnings, config.site_dir)

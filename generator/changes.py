@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 
 from generator.charts import format_dkk
+from generator.cpr_scan import find_cpr_in_file_name
 from generator.history import FileChange
-from generator.portfolio import CheckedFile, Portfolio, check_project_source
+from generator.portfolio import CheckedFile, Portfolio, check_project_source, cpr_exceptions
 from schema.checks import SIGNOFF_ROLES, CheckContext
 from schema.programme import Programme
 from schema.project import Project, ProjectModelGovernance, Status
 
 JSON_SCHEMA_VERSION = 1
+# The head of a diff against the files on disk rather than a revision.
+WORKING_TREE = "arbejdskopien"
+
+# A version with a CPR number (HP007) is never shown, not even its title: only this.
+WITHHELD_NOTE = "En tidligere version af projektfilen er udeladt, fordi den indeholdt et CPR-nummer."
+WITHHELD_BASE = "Den tidligere version er udeladt, fordi den indeholdt et CPR-nummer."
+WITHHELD_HEAD = "Den nye version er udeladt, fordi den indeholder et CPR-nummer."
+# Stands for a file whose very name had a CPR number; no project id has an underscore.
+WITHHELD_NAME = "udeladt_filnavn_{number}"
+WITHHELD_NAME_TITLE = "Projektfil med udeladt navn"
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class PortfolioDiff:
     removed: list[tuple[str, str]] = field(default_factory=list)  # id, title
     renamed: list[tuple[str, str]] = field(default_factory=list)  # old id, new id
     changed: list[ProjectDiff] = field(default_factory=list)
+    withheld: list[tuple[str, str]] = field(default_factory=list)  # id, Danish note on the version left out
 
     @property
     def is_empty(self) -> bool:
@@ -62,9 +76,14 @@ class PortfolioDiff:
 
 
 def diff_portfolios(base: Portfolio, head: Portfolio, base_name: str, head_name: str) -> PortfolioDiff:
-    """Compare two portfolios project by project; a renamed file counts as a rename, not remove + add."""
-    old = _by_id(base.project_files)
-    new = _by_id(head.project_files)
+    """Compare two portfolios project by project; a renamed file counts as a rename, not remove + add.
+
+    A version with a CPR number is compared by its rule codes alone, and noted as left out.
+    """
+    programme = head.programme or base.programme
+    excused = cpr_exceptions(programme) if programme else ()
+    old, old_withheld = _shown_by_id(base.project_files, excused)
+    new, new_withheld = _shown_by_id(head.project_files, excused)
     diff = PortfolioDiff(base_name, head_name)
     gone = sorted(set(old) - set(new))
     arrived = sorted(set(new) - set(old))
@@ -77,18 +96,50 @@ def diff_portfolios(base: Portfolio, head: Portfolio, base_name: str, head_name:
             _add_if_changed(diff, match, old[old_id], new[match])
     for project_id in arrived:
         project = new[project_id].project
-        title = project.title if project else project_id
+        title = project.title if project else _fallback_title(project_id)
         diff.added.append((project_id, title, project.status.label if project else "ukendt"))
     for project_id in gone:
         project = old[project_id].project
-        diff.removed.append((project_id, project.title if project else project_id))
+        diff.removed.append((project_id, project.title if project else _fallback_title(project_id)))
     for project_id in sorted(set(old) & set(new)):
         _add_if_changed(diff, project_id, old[project_id], new[project_id])
+    shown = {i for i, _, _ in diff.added} | {i for i, _ in diff.removed} | {c.id for c in diff.changed}
+    shown |= {i for pair in diff.renamed for i in pair}
+    for project_id in sorted(shown):
+        if project_id in old_withheld:
+            diff.withheld.append((project_id, WITHHELD_BASE))
+        if project_id in new_withheld:
+            diff.withheld.append((project_id, WITHHELD_HEAD))
     return diff
 
 
-def _by_id(files: Iterable[CheckedFile]) -> dict[str, CheckedFile]:
-    return {f.project_id: f for f in files if f.project_id}
+def _shown_by_id(files: Iterable[CheckedFile], excused: tuple[str, ...]) -> tuple[dict[str, CheckedFile], set[str]]:
+    """The files by id, each with a CPR number stripped to its findings; and the ids so stripped."""
+    shown: dict[str, CheckedFile] = {}
+    withheld: set[str] = set()
+    unnamed = 0
+    for checked in files:
+        project_id = checked.project_id
+        if not project_id:
+            continue
+        if not _has_cpr(checked):
+            shown[project_id] = checked
+            continue
+        if find_cpr_in_file_name(checked.path, excused):
+            unnamed += 1
+            project_id = WITHHELD_NAME.format(number=unnamed)
+        shown[project_id] = CheckedFile(project_id, checked.findings, project_id)
+        withheld.add(project_id)
+    return shown, withheld
+
+
+def _has_cpr(checked: CheckedFile) -> bool:
+    return any(f.code == "HP007" for f in checked.findings)
+
+
+def _fallback_title(project_id: str) -> str:
+    """The title of a project whose version is not shown: its id, unless that is withheld too."""
+    return WITHHELD_NAME_TITLE if project_id.startswith(WITHHELD_NAME.partition("{")[0]) else project_id
 
 
 def _same_project(old: CheckedFile, new: CheckedFile) -> bool:
@@ -105,7 +156,7 @@ def _add_if_changed(diff: PortfolioDiff, project_id: str, old: CheckedFile, new:
 
 def compare_project(project_id: str, old: CheckedFile, new: CheckedFile) -> ProjectDiff:
     """Status transition, field changes and rules newly broken or fixed for one project."""
-    title = new.project.title if new.project else (old.project.title if old.project else project_id)
+    title = new.project.title if new.project else (old.project.title if old.project else _fallback_title(project_id))
     change = ProjectDiff(project_id, title)
     before_codes = {f.code for f in old.findings}
     after_codes = {f.code for f in new.findings}
@@ -164,25 +215,25 @@ def _benefits(project: Project) -> str:
 
 def diff_as_markdown(diff: PortfolioDiff) -> str:
     """The diff in Danish Markdown, for a pull-request comment or the steering group."""
-    lines = [f"## Ændringer i handleplanen ({diff.base} → {diff.head})", ""]
+    lines = [f"## Ændringer i handleplanen ({_revision(diff.base)} → {_revision(diff.head)})", ""]
     if diff.is_empty:
         return "\n".join([*lines, "Ingen ændringer i projekterne.", ""])
     if diff.added:
         lines += ["### Nye projekter", ""]
-        lines += [f"- **{_md(title)}** (`{pid}`), status: {status}" for pid, title, status in diff.added]
+        lines += [f"- **{_md(title)}** ({_code(pid)}), status: {status}" for pid, title, status in diff.added]
         lines.append("")
     if diff.removed:
         lines += ["### Fjernede projekter", ""]
-        lines += [f"- **{_md(title)}** (`{pid}`)" for pid, title in diff.removed]
+        lines += [f"- **{_md(title)}** ({_code(pid)})" for pid, title in diff.removed]
         lines.append("")
     if diff.renamed:
         lines += ["### Omdøbte projektfiler", ""]
-        lines += [f"- `{old}` → `{new}`" for old, new in diff.renamed]
+        lines += [f"- {_code(old)} → {_code(new)}" for old, new in diff.renamed]
         lines.append("")
     if diff.changed:
         lines += ["### Ændrede projekter", ""]
         for change in diff.changed:
-            lines.append(f"- **{_md(change.title)}** (`{change.id}`)")
+            lines.append(f"- **{_md(change.title)}** ({_code(change.id)})")
             if change.status_to:
                 lines.append(f"  - Status: {change.status_from} → {change.status_to}")
             for item in change.fields:
@@ -191,6 +242,10 @@ def diff_as_markdown(diff: PortfolioDiff) -> str:
                 lines.append(f"  - Nye regelbrud: {', '.join(change.rules_broken)}")
             if change.rules_fixed:
                 lines.append(f"  - Rettet: {', '.join(change.rules_fixed)}")
+        lines.append("")
+    if diff.withheld:
+        lines += ["### Udeladte versioner", ""]
+        lines += [f"- {_code(pid)}: {note}" for pid, note in diff.withheld]
         lines.append("")
     return "\n".join(lines)
 
@@ -205,12 +260,35 @@ def diff_as_json(diff: PortfolioDiff) -> dict[str, object]:
         "removed": [{"id": i, "title": t} for i, t in diff.removed],
         "renamed": [{"from": old, "to": new} for old, new in diff.renamed],
         "changed": [asdict(change) for change in diff.changed],
+        "withheld": [{"id": i, "note": n} for i, n in diff.withheld],
     }
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown list item of a pull-request comment."""
-    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in " ".join(text.split()))
+    """Text safe inside a Markdown list item of a pull-request comment: no markup, mention or link of its own."""
+    escaped = "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in " ".join(text.split()))
+    # A word joiner keeps GitHub from turning "@name" into a mention that notifies someone,
+    # and "https://…" or "www.…" into a link.
+    escaped = escaped.replace("@", "@\u2060")
+    return _AUTOLINK.sub(lambda m: m.group()[:-1] + "\u2060" + m.group()[-1], escaped)
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|#!~()")
+_AUTOLINK = re.compile(r"(?i):/|\bwww\.")
+
+
+def _revision(name: str) -> str:
+    """A revision as the user named it, as code; the working tree in plain words."""
+    return name if name == WORKING_TREE else _code(name)
+
+
+def _code(text: str) -> str:
+    """Text as a Markdown code span, whatever backticks it holds (ids come from file names)."""
+    text = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") or longest else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 @dataclass(frozen=True)
@@ -221,7 +299,7 @@ class Event:
     commit: str
     project_id: str
     title: str
-    kind: str  # "added", "removed", "status", "completed", "rules", "updated"
+    kind: str  # "added", "removed", "status", "completed", "rules", "updated", "withheld"
     text: str
 
 
@@ -229,27 +307,46 @@ def history_events(changes: Iterable[FileChange], programme: Programme, known_id
     """Events from the file changes along the first-parent line, oldest first.
 
     Each version is checked as of its commit's date, so a rule counts as broken
-    when the commit broke it, not because time has passed since.
+    when the commit broke it, not because time has passed since. A version with
+    a CPR number is withheld: its event says only that, and the next version is
+    compared with the last one shown. A file whose name had one is never named.
     """
+    changes = list(changes)
     ids = frozenset(known_ids) | {PurePosixPath(c.path).stem for c in changes}
-    previous: dict[str, CheckedFile] = {}
+    excused = cpr_exceptions(programme)
+    previous: dict[str, CheckedFile] = {}  # the last version shown of each project
+    withheld: set[str] = set()  # projects whose last version was withheld
+    unnamed: dict[str, str] = {}
     events: list[Event] = []
     for change in changes:
         project_id = PurePosixPath(change.path).stem
+        if find_cpr_in_file_name(change.path, excused):
+            shown_id = unnamed.setdefault(project_id, WITHHELD_NAME.format(number=len(unnamed) + 1))
+            events.append(Event(change.date, change.commit, shown_id, WITHHELD_NAME_TITLE, "withheld", WITHHELD_NOTE))
+            continue
         context = CheckContext(programme, change.date, ids)
         before = previous.get(project_id)
+        shown_title = before.project.title if before and before.project else project_id
+        event = partial(Event, change.date, change.commit, project_id, shown_title)
         if change.content is None:
-            title = before.project.title if before and before.project else project_id
-            events.append(Event(change.date, change.commit, project_id, title, "removed", "Projektet er fjernet."))
+            events.append(event("removed", "Projektet er fjernet."))
             previous.pop(project_id, None)
+            withheld.discard(project_id)
             continue
         after = check_project_source(change.path, change.content, context)
+        if _has_cpr(after):
+            events.append(event("withheld", WITHHELD_NOTE))
+            withheld.add(project_id)
+            continue
         previous[project_id] = after
-        events.extend(_events_for(change, project_id, before, after))
+        events.extend(_events_for(change, project_id, before, after, follows_withheld=project_id in withheld))
+        withheld.discard(project_id)
     return events
 
 
-def _events_for(change: FileChange, project_id: str, before: CheckedFile | None, after: CheckedFile) -> list[Event]:
+def _events_for(
+    change: FileChange, project_id: str, before: CheckedFile | None, after: CheckedFile, *, follows_withheld: bool
+) -> list[Event]:
     title = after.project.title if after.project else project_id
 
     def event(kind: str, text: str) -> Event:
@@ -257,6 +354,8 @@ def _events_for(change: FileChange, project_id: str, before: CheckedFile | None,
 
     if before is None:
         status = after.project.status.label if after.project else "ukendt"
+        if follows_withheld:  # the project is not new, but no earlier version of it is shown
+            return [event("updated", f"Ny version uden CPR-nummer, status {status}.")]
         return [event("added", f"Nyt projekt med status {status}.")]
     diff = compare_project(project_id, before, after)
     found = []

@@ -11,17 +11,27 @@ from pathlib import Path
 
 import click
 
-from generator.build import build_site, write_atomically
-from generator.changes import diff_as_json, diff_as_markdown, diff_portfolios
-from generator.cli_common import DanishGroup, checked_portfolio, day_of, handle_errors, status, today_option
+from generator.build import build_site, restore_site, write_atomically
+from generator.changes import WORKING_TREE, diff_as_json, diff_as_markdown, diff_portfolios
+from generator.cli_common import (
+    DAY,
+    DanishGroup,
+    checked_portfolio,
+    day_of,
+    handle_errors,
+    status,
+    today_option,
+    warn_if_history_failed,
+)
 from generator.cli_new import new_command
+from generator.errors import PortfolioHasErrors
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export as export_portfolio
 from generator.history import files_at, read_history
 from generator.portfolio import load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
 from generator.render import render_report
-from generator.report import FORMATS, format_report
+from generator.report import FORMATS, format_report, one_line
 from generator.schemas import write_schemas
 from generator.views import build_site_data
 
@@ -54,7 +64,7 @@ def main(context: click.Context, root: Path) -> None:
 @today_option
 @click.pass_obj
 @handle_errors
-def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.datetime | None) -> None:
+def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.date | None) -> None:
     """Tjek projektfilerne mod programmets regler.
 
     Uden PATHS tjekkes alle projekter i projects/. Afslutter med 0, når der ingen
@@ -65,6 +75,7 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
     history = read_history(root)
     portfolio = load_portfolio(root, paths, today=day_of(today), last_changed=history.last_changed)
     click.echo(format_report(portfolio, output_format), nl=False)
+    warn_if_history_failed(history)
     if portfolio.error_count:
         sys.exit(1)
 
@@ -73,24 +84,36 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
 @today_option
 @click.pass_obj
 @handle_errors
-def build(root: Path, today: dt.datetime | None) -> None:
+def build(root: Path, today: dt.date | None) -> None:
     """Byg intranetsitet i site/ ud fra projektfilerne.
 
     Tjekker først alle projekter; ved fejl bygges intet, og det seneste gode site
     bliver stående. Siderne genereres i docs_dir fra mkdocs.yml og bygges med
-    MkDocs ved siden af det gamle site, som først derefter udskiftes.
+    MkDocs ved siden af det gamle site, som først derefter udskiftes. Kører der
+    allerede en build i samme mappe, venter den på, at den bliver færdig.
 
     Eksempel: handleplan build
     """
     day = day_of(today)
-    history, portfolio = checked_portfolio(root, day)
+    try:
+        history, portfolio = checked_portfolio(root, day, not_done="Sitet er ikke bygget")
+    except PortfolioHasErrors as error:
+        # Tidy up after a killed build first, so the message says truly what site is left.
+        site_kept = restore_site(root, on_wait=_tell_waiting)
+        errors = error.values["errors"]
+        assert isinstance(errors, int)
+        raise PortfolioHasErrors(errors=errors, not_done="Sitet er ikke bygget", site_kept=site_kept) from None
     status("Genererer siderne og bygger sitet med MkDocs …")
-    result = build_site(portfolio, day, history)
+    result = build_site(portfolio, day, history, on_wait=_tell_waiting)
     for warning in result.warnings:
-        click.echo(f"MkDocs: {warning}", err=True)
+        click.echo(f"MkDocs: {one_line(warning)}", err=True)
     click.echo(
         f"Byggede {result.pages} sider ({result.written} ændret, {result.removed} fjernet) til {result.site_dir}."
     )
+
+
+def _tell_waiting(text: str) -> None:
+    click.echo(text, err=True)
 
 
 @main.command()
@@ -98,7 +121,7 @@ def build(root: Path, today: dt.datetime | None) -> None:
 @today_option
 @click.pass_obj
 @handle_errors
-def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
+def serve(root: Path, dev_addr: str, today: dt.date | None) -> None:
     """Vis sitet lokalt og opdater det, når en projektfil eller skabelon ændres.
 
     Eksempel: handleplan serve, og åbn http://127.0.0.1:8000 i browseren.
@@ -124,7 +147,7 @@ def serve(root: Path, dev_addr: str, today: dt.datetime | None) -> None:
 @today_option
 @click.pass_obj
 @handle_errors
-def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.datetime | None) -> None:
+def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.date | None) -> None:
     """Vis ændringerne i porteføljen mellem to git-revisioner.
 
     BASE og HEAD er git-revisioner (en commit, en gren, et tag). Uden HEAD
@@ -139,7 +162,7 @@ def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.
         new = load_portfolio(root, today=day)
     else:
         new = portfolio_from_sources(root, files_at(root, head), today=day)
-    changes = diff_portfolios(old, new, base, head or "arbejdskopien")
+    changes = diff_portfolios(old, new, base, head or WORKING_TREE)
     if output_format == "json":
         click.echo(json.dumps(diff_as_json(changes), ensure_ascii=False, indent=2))
     else:
@@ -170,13 +193,15 @@ def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.
 @today_option
 @click.pass_obj
 @handle_errors
-def export(root: Path, output_format: str, output: Path | None, delimiter: str, today: dt.datetime | None) -> None:
+def export(root: Path, output_format: str, output: Path | None, delimiter: str, today: dt.date | None) -> None:
     """Eksportér handleplanen med én række pr. projekt og overholdelsesstatus.
 
     Eksempel: handleplan export --format xlsx --output handleplan.xlsx
     """
     day = day_of(today)
-    history, portfolio = checked_portfolio(root, day, with_changes=False)  # the export shows no history
+    history, portfolio = checked_portfolio(
+        root, day, not_done="Intet er eksporteret", with_changes=False
+    )  # the export shows no history
     content = export_portfolio(build_site_data(portfolio, day, history), output_format, delimiter)
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(content)
@@ -189,7 +214,7 @@ def export(root: Path, output_format: str, output: Path | None, delimiter: str, 
 @main.command()
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="Vis ændringer fra denne dato (ÅÅÅÅ-MM-DD); standard er første dag i forrige måned.",
 )
@@ -202,7 +227,7 @@ def export(root: Path, output_format: str, output: Path | None, delimiter: str, 
 @today_option
 @click.pass_obj
 @handle_errors
-def report(root: Path, since: dt.datetime | None, output: Path | None, today: dt.datetime | None) -> None:
+def report(root: Path, since: dt.date | None, output: Path | None, today: dt.date | None) -> None:
     """Statusrapport til styregruppen, pr. fokusområde, som Markdown.
 
     Viser projekter efter status, hvad der kræver handling, forventede og
@@ -212,8 +237,8 @@ def report(root: Path, since: dt.datetime | None, output: Path | None, today: dt
     Eksempel: handleplan report --since 2026-10-01 --output statusrapport.md
     """
     day = day_of(today)
-    history, portfolio = checked_portfolio(root, day)
-    text = render_report(portfolio.root, build_site_data(portfolio, day, history), since.date() if since else None)
+    history, portfolio = checked_portfolio(root, day, not_done="Statusrapporten er ikke lavet")
+    text = render_report(portfolio.root, build_site_data(portfolio, day, history), since)
     if output is None:
         click.echo(text, nl=False)
     else:

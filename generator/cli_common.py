@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.errors import GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
+from generator.errors import FileSystemFailed, GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
 from generator.history import History, read_history
 from generator.portfolio import PROJECTS_DIR, Portfolio, load_portfolio
-from generator.report import format_report
+from generator.report import format_report, one_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,31 +52,65 @@ def handle_errors(command: F) -> F:
             raise click.UsageError(str(error)) from None
         except HandleplanError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:  # disk full, read-only folder, a name too long: the user's to fix
+            raise click.ClickException(str(FileSystemFailed(error=error))) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+class Day(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5; the floor is 8.2
+    """A date written ÅÅÅÅ-MM-DD, within the years the build can date itself by (Danish errors)."""
+
+    name = "ÅÅÅÅ-MM-DD"
+    # SOURCE_DATE_EPOCH cannot precede 1970, and a year after is added to some dates.
+    EARLIEST = dt.date(1970, 1, 1)
+    LATEST = dt.date(9998, 12, 31)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            day = value
+        else:
+            try:
+                day = dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                self.fail(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD, fx 2026-12-31.", param, ctx)
+        if not self.EARLIEST <= day <= self.LATEST:
+            self.fail(f"{day.isoformat()} skal ligge mellem {self.EARLIEST} og {self.LATEST}.", param, ctx)
+        return day
+
+
+DAY = Day()
+
 today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="Regn som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
 )
 
 
-def checked_portfolio(root: Path, today: dt.date, *, with_changes: bool = True) -> tuple[History, Portfolio]:
+def checked_portfolio(
+    root: Path, today: dt.date, *, not_done: str, with_changes: bool = True
+) -> tuple[History, Portfolio]:
     """The git history and the portfolio; with errors, print them as validate does and exit 1.
 
     `with_changes` reads every committed version too, for the pages and reports that tell history.
     """
     history = read_history(root, with_changes=with_changes)
+    warn_if_history_failed(history)
     total = sum(1 for _ in (root / PROJECTS_DIR).glob("*.y*ml")) if (root / PROJECTS_DIR).is_dir() else 0
     with progress_bar("Tjekker projekter", total) as advance:
         portfolio = load_portfolio(root, today=today, last_changed=history.last_changed, progress=advance)
     if portfolio.error_count:
         click.echo(format_report(portfolio, "text"), nl=False)
-        raise PortfolioHasErrors(errors=portfolio.error_count)
+        raise PortfolioHasErrors(errors=portfolio.error_count, not_done=not_done)
     return history, portfolio
+
+
+def warn_if_history_failed(history: History) -> None:
+    """Say on stderr that git could not be read, so a missing HP205 is never a silent surprise."""
+    if history.failed:
+        click.echo(f"Bemærk: {one_line(history.note)}.", err=True)
 
 
 # Below this many files a run is quick enough to need no progress bar.
@@ -104,6 +138,6 @@ def status(message: str) -> None:
         click.echo(message, err=True)
 
 
-def day_of(today: dt.datetime | None) -> dt.date:
-    """The --today option as a date, or today."""
-    return today.date() if today else dt.date.today()
+def day_of(today: dt.date | None) -> dt.date:
+    """The --today option, or today."""
+    return today or dt.date.today()

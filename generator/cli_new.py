@@ -9,17 +9,17 @@ from typing import Any
 
 import click
 
-from generator.cli_common import DanishCommand, day_of, handle_errors, today_option
+from generator.cli_common import DAY, DanishCommand, day_of, handle_errors, today_option
 from generator.errors import InvalidProgramme
 from generator.new_project import NewProject, Person, Signoff, create_project, project_id_from_title
 from generator.portfolio import load_programme
 from schema.checks import SIGNOFF_ROLES
-from schema.common import SLUG_PATTERN
+from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.programme import Programme
 from schema.project import STATUS_LABELS, InfrastructureComponent, Scope, Status
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+_DATE = DAY
 
 
 def _email(value: str) -> str:
@@ -31,6 +31,8 @@ def _email(value: str) -> str:
 def _slug(value: str) -> str:
     if not re.fullmatch(SLUG_PATTERN, value):
         raise click.BadParameter("brug små bogstaver a-z, tal og bindestreger, fx digital-pladsanvisning")
+    if len(value) > SLUG_MAX_LENGTH:
+        raise click.BadParameter(f"højst {SLUG_MAX_LENGTH} tegn; id'et bliver til filnavnet og adressen på intranettet")
     return value
 
 
@@ -167,7 +169,7 @@ def new_command(root: Path, /, **answers: Any) -> None:
     )
     start = _ask(answers["start"], "Planlagt start (ÅÅÅÅ-MM-DD)", type=_DATE)
     end = _ask(answers["end"], "Planlagt slut (ÅÅÅÅ-MM-DD)", type=_DATE)
-    new = NewProject(title, summary, status, focus_areas, scope, anchoring, owner, lead, start.date(), end.date())
+    new = NewProject(title, summary, status, focus_areas, scope, anchoring, owner, lead, start, end)
     new.initiative = initiative
     if status != Status.IDEA.value:
         _ask_start_up(new, answers)
@@ -181,7 +183,7 @@ def _ask_start_up(new: NewProject, answers: dict[str, Any]) -> None:
     for key, role in SIGNOFF_ROLES.items():
         name = _ask_checked(answers[f"{key}_name"], f"Godkendt af {role} (navn)", _not_empty)
         date = _ask(answers[f"{key}_date"], f"Dato for godkendelsen fra {role} (ÅÅÅÅ-MM-DD)", type=_DATE)
-        new.signoffs[key] = Signoff(name, date.date())
+        new.signoffs[key] = Signoff(name, date)
     reason = answers["small_project_reason"]
     reference = answers["business_case"]
     if reason is None and reference is None:
@@ -198,7 +200,7 @@ def _ask_start_up(new: NewProject, answers: dict[str, Any]) -> None:
             if answers["benefit_amount"] is not None or answers["benefit"] is not None
             else click.prompt("Beløb i kr. pr. år (0 for en kvalitativ gevinst)", type=click.IntRange(min=0)) or None,
             _ask_checked(answers["benefit_owner"], "Gevinstejer", _not_empty),
-            _ask(answers["benefit_date"], "Gevinsten realiseres senest (ÅÅÅÅ-MM-DD)", type=_DATE).date(),
+            _ask(answers["benefit_date"], "Gevinsten realiseres senest (ÅÅÅÅ-MM-DD)", type=_DATE),
         )
     components = {c.value: c.label for c in InfrastructureComponent}
     if answers["deviation"]:

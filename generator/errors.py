@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -57,26 +58,43 @@ class TemplateFailed(HandleplanError):
 
 
 class PortfolioHasErrors(HandleplanError):
-    """The portfolio has errors, so the site is not built."""
+    """The portfolio has errors, so nothing is made from it.
 
-    def __init__(self, *, errors: int) -> None:
-        super().__init__(errors=errors)
+    `not_done` says what was not made; `site_kept` (for a build) whether a last good site is left.
+    """
+
+    def __init__(self, *, errors: int, not_done: str = "Intet er lavet", site_kept: bool | None = None) -> None:
+        super().__init__(errors=errors, not_done=not_done, site_kept=site_kept)
 
     def format_message(self) -> str:
-        return (
-            f"Sitet er ikke bygget: projektfilerne har {self.values['errors']} fejl (se ovenfor). "
-            "Det seneste gode site er uændret."
-        )
+        text = f"{self.values['not_done']}: projektfilerne har {self.values['errors']} fejl (se ovenfor)."
+        return text + _site_left(self.values["site_kept"])
 
 
 class SiteBuildFailed(HandleplanError):
-    """MkDocs could not build the generated pages."""
+    """MkDocs could not build the generated pages; `site_kept` says whether a last good site is left."""
 
-    def __init__(self, *, detail: str) -> None:
-        super().__init__(detail=detail)
+    def __init__(self, *, detail: str, site_kept: bool = True) -> None:
+        super().__init__(detail=detail, site_kept=site_kept)
 
     def format_message(self) -> str:
-        return f"MkDocs kunne ikke bygge sitet: {self.values['detail']}. Det seneste gode site er uændret."
+        return f"MkDocs kunne ikke bygge sitet: {self.values['detail']}." + _site_left(self.values["site_kept"])
+
+
+def _site_left(site_kept: object) -> str:
+    if site_kept is None:
+        return ""
+    return " Det seneste gode site er uændret." if site_kept else " Der er endnu intet site."
+
+
+class InvalidSiteConfig(HandleplanError):
+    """A setting in mkdocs.yml that handleplan reads is not usable."""
+
+    def __init__(self, *, key: str, detail: str) -> None:
+        super().__init__(key=key, detail=detail)
+
+    def format_message(self) -> str:
+        return f"mkdocs.yml: {self.values['key']} {self.values['detail']}. Sitet er ikke bygget."
 
 
 class UnsafeOutputFolder(HandleplanError):
@@ -100,6 +118,32 @@ class GitFailed(HandleplanError):
 
     def format_message(self) -> str:
         return f"Git: {self.values['detail']}."
+
+
+class FileSystemFailed(HandleplanError):
+    """The operating system refused to read or write a file: disk full, read-only, a name too long."""
+
+    def __init__(self, *, error: OSError) -> None:
+        super().__init__(error=error)
+
+    def format_message(self) -> str:
+        error = self.values["error"]
+        assert isinstance(error, OSError)
+        where = f" ({error.filename})" if error.filename else ""
+        reason = _OS_REASONS.get(error.errno or 0, f"styresystemet svarede: {error.strerror or error}")
+        return f"En fil kunne ikke læses eller skrives{where}: {reason}."
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "der er ikke mere plads på disken; frigør plads, og prøv igen",
+    errno.EDQUOT: "din diskkvote er brugt op; frigør plads, og prøv igen",
+    errno.EROFS: "mappen er skrivebeskyttet; vælg en anden mappe, eller få skriveadgang",
+    errno.EACCES: "du har ikke adgang; få rettigheder til mappen, eller vælg en anden",
+    errno.EPERM: "handlingen er ikke tilladt; få rettigheder til mappen, eller vælg en anden",
+    errno.ENAMETOOLONG: "filnavnet er for langt; vælg et kortere navn",
+    errno.EISDIR: "der ligger en mappe med det navn",
+    errno.ENOENT: "mappen findes ikke",
+}
 
 
 class ProjectExists(HandleplanError):
@@ -131,3 +175,19 @@ class NothingToPreview(HandleplanError):
 
     def format_message(self) -> str:
         return "Der er ingen sider at vise: ret fejlene ovenfor, og start forhåndsvisningen igen."
+
+
+class OutputFolderBusy(HandleplanError):
+    """Another build or preview in the same checkout held the output folders too long."""
+
+    def __init__(self, *, lock_file: Path, seconds: float) -> None:
+        super().__init__(lock_file=lock_file, seconds=seconds)
+
+    def format_message(self) -> str:
+        seconds = self.values["seconds"]
+        assert isinstance(seconds, int | float)
+        waited = f"{seconds / 60:g} minutter" if seconds >= 120 else f"{seconds:g} sekunder"
+        return (
+            f"Der er ikke bygget noget: en anden build i denne mappe er ikke færdig efter {waited.replace('.', ',')} "
+            f"(den holder låsen {self.values['lock_file']}). Vent, til den er færdig, eller stop den, og prøv igen."
+        )

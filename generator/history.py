@@ -37,27 +37,50 @@ class History:
     changes: list[FileChange] = field(default_factory=list)
     note: str = ""
     available: bool = False
+    failed: bool = False  # git was there but could not be read: said on the site and by validate
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """What git printed.
+
+    Raises:
+        GitFailed: git is missing, timed out or failed; the detail is git's own first line.
+    """
     try:
         completed = subprocess.run(
             ["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False, timeout=_TIMEOUT
         )
-    except (OSError, subprocess.SubprocessError):
+    except subprocess.TimeoutExpired:
+        raise GitFailed(detail=f"'git {args[0]}' svarede ikke inden for {_TIMEOUT} sekunder") from None
+    except OSError as error:
+        raise GitFailed(detail=f"git kunne ikke startes ({error.strerror or error})") from None
+    if completed.returncode != 0:
+        said = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitFailed(detail=f"'git {args[0]}' fejlede" + (f": {said[0]}" if said else ""))
+    return completed.stdout
+
+
+def _git_or_none(root: Path, *args: str) -> bytes | None:
+    """For questions whose "no" is an answer (is this a repository?), not a failure."""
+    try:
+        return _git(root, *args)
+    except GitFailed:
         return None
-    return completed.stdout if completed.returncode == 0 else None
 
 
 def is_repository(root: Path) -> bool:
     """True inside a git work tree with git on PATH."""
-    return _git(root, "rev-parse", "--is-inside-work-tree") is not None
+    return _git_or_none(root, "rev-parse", "--is-inside-work-tree") is not None
 
 
 def is_shallow(root: Path) -> bool:
     """True for a shallow clone, whose history is cut off."""
-    output = _git(root, "rev-parse", "--is-shallow-repository")
+    output = _git_or_none(root, "rev-parse", "--is-shallow-repository")
     return output is not None and output.strip() == b"true"
+
+
+def _has_commits(root: Path) -> bool:
+    return _git_or_none(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}") is not None
 
 
 def resolve_revision(root: Path, revision: str) -> str:
@@ -68,7 +91,7 @@ def resolve_revision(root: Path, revision: str) -> str:
     """
     if not is_repository(root):
         raise GitFailed(detail=f"{root} er ikke et git-repositorium")
-    output = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    output = _git_or_none(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
     if output is None:
         hint = " (historikken er afkortet i denne kopi)" if is_shallow(root) else ""
         raise GitFailed(detail=f"revisionen '{revision}' findes ikke{hint}")
@@ -83,8 +106,6 @@ def files_at(root: Path, revision: str) -> dict[str, bytes]:
     """
     commit = resolve_revision(root, revision)
     listing = _git(root, "ls-tree", "-r", "-z", "--name-only", commit, "--", PROGRAMME_FILE, f"{PROJECTS_DIR}/")
-    if listing is None:
-        raise GitFailed(detail=f"filerne i '{revision}' kunne ikke listes")
     paths = [p for p in listing.decode("utf-8", "replace").split("\0") if p == PROGRAMME_FILE or is_project_path(p)]
     # "./": relative to --root, which may be a folder inside the repository.
     return dict(zip(paths, _read_blobs(root, [f"{commit}:./{path}" for path in paths]), strict=True))
@@ -95,8 +116,6 @@ def _read_blobs(root: Path, objects: list[str]) -> list[bytes]:
     if not objects:
         return []
     output = _git(root, "cat-file", "--batch", stdin="".join(f"{name}\n" for name in objects).encode())
-    if output is None:
-        raise GitFailed(detail="filindhold kunne ikke læses fra git")
     contents, position = [], 0
     for _ in objects:
         newline = output.index(b"\n", position)
@@ -118,6 +137,22 @@ def read_history(root: Path, *, with_changes: bool = False) -> History:
     """
     if not is_repository(root):
         return History(note="Ingen historik: handleplanen er ikke bygget fra et git-repositorium.")
+    if not _has_commits(root):
+        return History(note="Ingen historik endnu: der er ingen commits.")
+    try:
+        return _read_history(root, with_changes)
+    except GitFailed as error:
+        # Never silently: without history the stale-project rule (HP205) cannot run.
+        return History(note=f"{HISTORY_FAILED} ({error})", failed=True)
+
+
+HISTORY_FAILED = (
+    "Historikken kunne ikke læses fra git, så ændringer og reglen om projekter uden ændringer (HP205) "
+    "mangler i denne kørsel"
+)
+
+
+def _read_history(root: Path, with_changes: bool) -> History:
     log = _git(
         root,
         "log",
@@ -130,8 +165,6 @@ def read_history(root: Path, *, with_changes: bool = False) -> History:
         "--",
         f"{PROJECTS_DIR}/",
     )
-    if log is None:
-        return History(note="Ingen historik endnu: der er ingen commits.")
     entries: list[tuple[str, dt.date, str, str, str]] = []
     for block in log.decode("utf-8", "replace").split("\0")[1:]:
         lines = block.strip("\n").split("\n")

@@ -32,14 +32,6 @@ _TAG = "tag:yaml.org,2002:"
 _TOO_DEEP = "Filen er indlejret for mange niveauer."
 _SCALARS = SafeConstructor()
 
-# DDMMYY-NNNN, DDMMYYNNNN, or with a space or a dash a word processor made. A
-# match inside a longer run of digits is no CPR number; that is checked on the
-# rare match, as lookarounds in the pattern would cost on every character.
-_CPR = re.compile(r"(\d{2})(\d{2})(\d{2})[-\u2010\u2013\u2014 ]?(\d{4})")
-_DIGITS = frozenset("0123456789")
-# An amount in kroner is a number, not a person: `amount_dkk_per_year: 1201000000`.
-_AMOUNT_LINE = re.compile(r"^[ \t]*\w*_dkk_per_year:[ \t]*\d+[ \t]*(?:#.*)?$")
-
 
 class DocumentError(Exception):
     """The file cannot be read as a project at all; carries one located finding."""
@@ -150,8 +142,7 @@ def decode(raw: bytes) -> str:
         DocumentError: the file is too large or not UTF-8.
     """
     if len(raw) > MAX_FILE_BYTES:
-        detail = f"Filen fylder {len(raw):,} byte; grænsen er {MAX_FILE_BYTES:,}.".replace(",", ".")
-        raise DocumentError(finding("HP004", detail=detail).at(1, 1))
+        raise DocumentError(too_large(len(raw)))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -160,24 +151,10 @@ def decode(raw: bytes) -> str:
         raise DocumentError(finding("HP002", detail=detail).at(line, column)) from None
 
 
-def find_cpr_numbers(text: str) -> list[Finding]:
-    """A located finding for everything in the text that has the form of a CPR number."""
-    found = []
-    for match in _CPR.finditer(text):
-        start, end = match.span()
-        if (start and text[start - 1] in _DIGITS) or (end < len(text) and text[end] in _DIGITS):
-            continue
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        if _AMOUNT_LINE.match(text[line_start : line_end if line_end != -1 else len(text)].rstrip("\r")):
-            continue
-        day, month, year, _ = (int(group) for group in match.groups())
-        if not _is_birth_date(day, month, year):
-            continue
-        line, column = _line_column(text, match.start())
-        masked = f"{match.group(1)}{match.group(2)}{match.group(3)}-****"
-        found.append(finding("HP007", masked=masked).at(line, column))
-    return found
+def too_large(size: int) -> Finding:
+    """HP004 for a file of `size` bytes, over the limit."""
+    detail = f"Filen fylder {size:,} byte; grænsen er {MAX_FILE_BYTES:,}.".replace(",", ".")
+    return finding("HP004", detail=detail).at(1, 1)
 
 
 def locate(root: Node, loc: Loc, *, at_key: bool = False) -> tuple[int, int]:
@@ -219,16 +196,6 @@ def _position(node: Node) -> tuple[int, int]:
 
 def _key_text(node: Node) -> str | None:
     return node.value if isinstance(node, ScalarNode) else None
-
-
-def _is_birth_date(day: int, month: int, year: int) -> bool:
-    for century in (1900, 2000):
-        try:
-            dt.date(century + year, month, day)
-        except ValueError:
-            continue
-        return True
-    return False
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -13,11 +15,12 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from generator.cpr_scan import exception_texts, find_cpr_in_file_name, find_cpr_in_values, find_cpr_numbers
 from generator.errors import NotAPortfolio
-from generator.loader import Document, DocumentError, decode, find_cpr_numbers, parse_document
+from generator.loader import MAX_FILE_BYTES, Document, DocumentError, decode, parse_document, too_large
 from schema.catalogue import Finding, Severity, finding
 from schema.checks import CheckContext, check_project
-from schema.common import SLUG_PATTERN
+from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.messages import findings_from_validation_error
 from schema.programme import Programme
 from schema.project import Project
@@ -27,6 +30,8 @@ PROGRAMME_FILE = "focus_areas.yaml"
 PROJECT_SUFFIX = ".yaml"
 
 _SLUG = re.compile(SLUG_PATTERN)
+# A file's bytes; or why it could not be read, as a finding; or None when that is unknown.
+Source = bytes | Finding | None
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -107,7 +112,9 @@ def load_portfolio(
     selected = _select_project_paths(projects_dir, [p for p in paths if p.resolve() != programme_path])
     context = None
     if programme is not None:
-        ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")} | {p.stem for p in selected}
+        # Only what can be read is a project that `related` may name: not a link, a folder or a dangling name.
+        ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}") if _is_regular_file(p)}
+        ids |= {p.stem for p in selected if _is_regular_file(p)}
         context = CheckContext(programme, today or dt.date.today(), frozenset(ids))
     with _cyclic_gc_paused():
         project_files = tuple(
@@ -177,28 +184,39 @@ def is_project_path(path: str) -> bool:
 
 def _select_project_paths(projects_dir: Path, paths: Iterable[Path]) -> list[Path]:
     # The root itself ("handleplan validate .") means every project, not the YAML files beside them.
-    chosen = [projects_dir if p.resolve() == projects_dir.parent else p.resolve() for p in paths] or [projects_dir]
+    # Paths are made absolute without resolving links: a link must be seen as one, not followed.
+    chosen = [projects_dir if p.resolve() == projects_dir.parent else p.parent.resolve() / p.name for p in paths] or [
+        projects_dir
+    ]
     selected: dict[Path, None] = {}
     for path in chosen:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
+            # Every entry that looks like a project file, whatever it is: a link or a folder
+            # named x.yaml is reported, never skipped in silence.
             for child in sorted(path.iterdir()):
-                if child.suffix in (".yaml", ".yml") and child.is_file():
+                if child.suffix in (".yaml", ".yml"):
                     selected[child] = None
         else:
             selected[path] = None
     return list(selected)
 
 
+def _is_regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
 def check_project_source(
-    shown: str, raw: bytes | None, context: CheckContext | None, last_changed: Mapping[str, dt.date] | None = None
+    shown: str, raw: Source, context: CheckContext | None, last_changed: Mapping[str, dt.date] | None = None
 ) -> CheckedFile:
     """Check one project file's bytes (None: unreadable); `shown` is its path in messages."""
     name = PurePosixPath(shown).name
     project_id = PurePosixPath(shown).stem
     id_findings: list[Finding] = []
-    if not name.endswith(PROJECT_SUFFIX) or not _SLUG.fullmatch(project_id):
+    if not name.endswith(PROJECT_SUFFIX) or not _SLUG.fullmatch(project_id) or len(project_id) > SLUG_MAX_LENGTH:
         id_findings.append(finding("HP006", name=name).at(1, 1))
-    document, findings = _parse(raw)
+    excused = cpr_exceptions(context.programme) if context is not None else ()
+    id_findings += find_cpr_in_file_name(shown, excused)
+    document, findings = _parse(raw, excused)
     project = None
     if document is not None:
         project, model_findings = _validate(document, Project)
@@ -211,9 +229,9 @@ def check_project_source(
     return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
 
 
-def check_model_source(shown: str, raw: bytes | None, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
+def check_model_source(shown: str, raw: Source, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
     """Check a file against a model alone (the programme file); `shown` is its path in messages."""
-    document, findings = _parse(raw)
+    document, findings = _parse(raw, excused=None)
     instance = None
     if document is not None:
         instance, model_findings = _validate(document, model)
@@ -221,26 +239,54 @@ def check_model_source(shown: str, raw: bytes | None, model: type[ModelT]) -> tu
     return CheckedFile(shown, _in_file_order(findings)), instance
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_bytes(path: Path) -> bytes | Finding:
+    """A regular file's bytes, at most one byte past the size limit; or why it cannot be read."""
+    if path.is_symlink():
+        detail = "Filen er et symbolsk link. Links følges ikke, fordi de kan pege uden for repositoriet."
+        return finding("HP008", detail=detail).at(1, 1)
     try:
-        return path.read_bytes()
-    except OSError:
-        return None
+        with path.open("rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return finding("HP008", detail="Det er ikke en almindelig fil.").at(1, 1)
+            if status.st_size > MAX_FILE_BYTES:  # refused unread: a 1 GiB file costs nothing
+                return too_large(status.st_size)
+            return stream.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops at the limit
+    except IsADirectoryError:
+        return finding("HP008", detail="Det er en mappe, ikke en fil.").at(1, 1)
+    except FileNotFoundError:
+        return finding("HP003", detail="Filen findes ikke.").at(1, 1)
+    except OSError as error:
+        return finding("HP003", detail=f"Filen kan ikke læses ({error.strerror or error}).").at(1, 1)
 
 
-def _parse(raw: bytes | None) -> tuple[Document | None, list[Finding]]:
-    """The parsed document, or None, with what reading it found (CPR numbers, duplicate keys)."""
+def cpr_exceptions(programme: Programme) -> tuple[str, ...]:
+    """The texts the programme has reviewed as no CPR numbers."""
+    return tuple(exception.text for exception in programme.cpr_exceptions)
+
+
+def _parse(raw: Source, excused: Sequence[str] | None = ()) -> tuple[Document | None, list[Finding]]:
+    """The parsed document, or None, with what reading it found (CPR numbers, duplicate keys).
+
+    `excused` are the reviewed exceptions to the CPR check; None reads them from
+    the file itself (the programme, whose own list must not trip its check).
+    """
     if raw is None:
         return None, [finding("HP003", detail="Filen kan ikke læses.").at(1, 1)]
+    if isinstance(raw, Finding):
+        return None, [raw]
     try:
         text = decode(raw)
     except DocumentError as error:
         return None, [error.finding]
-    findings = find_cpr_numbers(text)
     try:
         document = parse_document(text)
     except DocumentError as error:
-        return None, [*findings, error.finding]
+        return None, [*find_cpr_numbers(text, excused or ()), error.finding]
+    if excused is None:
+        excused = exception_texts(document.data)
+    findings = find_cpr_numbers(text, excused)
+    findings += find_cpr_in_values(document, text, excused, findings)
     return document, [*findings, *document.findings]
 
 

@@ -32,7 +32,8 @@ def regenerate(root: Path, today: dt.date, report: Callable[[str], None]) -> boo
         report(format_report(portfolio, "text") + "Forhåndsvisningen viser de seneste gode sider.")
         return False
     try:
-        generate_docs(portfolio, read_site_config(root), today, history)
+        # Under the output lock for the writing only: a build may run while the preview does.
+        generate_docs(portfolio, read_site_config(root), today, history, on_wait=report)
     except HandleplanError as error:
         report(str(error))
         return False

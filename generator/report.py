@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from generator.portfolio import CheckedFile, Portfolio
@@ -70,8 +71,28 @@ def _all_findings(portfolio: Portfolio) -> Iterator[tuple[CheckedFile, Finding]]
 
 def _text_lines(portfolio: Portfolio) -> Iterator[str]:
     for checked, found in _all_findings(portfolio):
-        yield f"{checked.path}:{found.line}:{found.column}: {found.code} {found.severity.label}: {found.message}"
-        yield f"    Sådan retter du det: {found.fix}"
+        where = f"{one_line(checked.path)}:{found.line}:{found.column}"
+        yield f"{where}: {found.code} {found.severity.label}: {one_line(found.message)}"
+        yield f"    Sådan retter du det: {one_line(found.fix)}"
+
+
+# Everything that could end a line in a terminal or a CI log (C0 and C1 controls, DEL,
+# U+2028/U+2029), or hide text (bidi controls), shown as an escape instead.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """User text made safe for plain-text output: it can never start a line of its own.
+
+    A key or file name holding a newline could otherwise print `::error …`, which
+    GitHub Actions would take as a workflow command of its own.
+    """
+    return _LINE_BREAKING.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    character = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(character) or f"\\u{ord(character):04x}"
 
 
 def _github_lines(portfolio: Portfolio) -> Iterator[str]:
@@ -86,7 +107,7 @@ def _github_lines(portfolio: Portfolio) -> Iterator[str]:
                 ("title", f"{found.code} {found.rule.title}"),
             )
         )
-        yield f"::{level} {properties}::{_escape_data(f'{found.message} {found.fix}')}"
+        yield f"::{level} {properties}::{_escape_data(one_line(f'{found.message} {found.fix}'))}"
 
 
 def _escape_data(text: str) -> str:

@@ -158,6 +158,15 @@ class RuleView:
 
 
 @dataclass(frozen=True)
+class CprExceptionView:
+    """A text reviewed as no CPR number, as the compliance page lists it."""
+
+    text: str
+    reviewed_by: str
+    reviewed_on: str  # ÅÅÅÅ-MM-DD
+
+
+@dataclass(frozen=True)
 class SiteData:
     """The whole portfolio, ready for the templates."""
 
@@ -174,6 +183,13 @@ class SiteData:
     def events_by_month(self) -> list[tuple[str, list[Event]]]:
         """The portfolio's history, month by month, newest first."""
         return events_by_month(self.events)
+
+    @property
+    def cpr_exceptions(self) -> list[CprExceptionView]:
+        """The programme's reviewed exceptions to the CPR check, in the programme's order."""
+        return [
+            CprExceptionView(e.text, e.reviewed_by, e.reviewed_on.isoformat()) for e in self.programme.cpr_exceptions
+        ]
 
     def with_status(self, *statuses: Status) -> list[ProjectView]:
         """The projects with one of these statuses, in title order."""

@@ -8,20 +8,35 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# An id is a file name and a URL: short enough for every file system and an e-mail.
+SLUG_MAX_LENGTH = 80
 
 # Control characters (YAML lets "\x0b" through) have no place in a page, a feed or a spreadsheet.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Nor have characters XML (so XLSX and the Atom feed) cannot carry: lone surrogates
+# (YAML's "\ud800") and the Unicode noncharacters U+FDD0–U+FDEF and U+xFFFE/U+xFFFF.
+_UNCARRIABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
 
 
 def _printable(text: str) -> str:
     found = _CONTROL.search(text)
     if found:
         raise ValueError(f"indeholder kontroltegnet U+{ord(found.group()):04X}, som ikke må stå i en tekst")
+    found = _UNCARRIABLE.search(text)
+    if found:
+        raise ValueError(
+            f"indeholder tegnet U+{ord(found.group()):04X}, som ikke kan vises på intranettet eller gemmes i et "
+            "regneark; slet det (det kommer ofte med, når tekst kopieres fra andre programmer)"
+        )
     return text
 
 
 Printable = AfterValidator(_printable)
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
 Url = Annotated[

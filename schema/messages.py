@@ -110,6 +110,8 @@ def _detail(details: ErrorDetails, loc: Loc) -> str:
 
 
 def _readable(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10_000:
+        return f"{value:,}".replace(",", ".")  # bounds as Danes write them: 1.000.000.000.000
     # pydantic quotes choices as "'a', 'b' or 'c'" and booleans the Python way; users write YAML.
     text = str(value).replace(" or ", " eller ")
     return re.sub(r"\bTrue\b", "true", re.sub(r"\bFalse\b", "false", text))

@@ -33,6 +33,24 @@ class Department(StrictModel):
     name: Text = Field(title="Navn", description="Fagområdets navn.")
 
 
+class CprException(StrictModel):
+    """A text that has the form of a CPR number, reviewed and found to be none."""
+
+    text: Text = Field(
+        title="Tekst",
+        description="Teksten præcis, som den står i projektfilerne, fx et kontonummer med ordet foran. "
+        "Et tal inden i teksten meldes ikke som CPR-nummer; det samme tal andre steder gør.",
+    )
+    reviewed_by: Text = Field(
+        title="Gennemgået af",
+        description="Hvem der har kontrolleret, at teksten ikke er et CPR-nummer.",
+    )
+    reviewed_on: dt.date = Field(
+        title="Gennemgået den",
+        description="Hvornår teksten blev kontrolleret (ÅÅÅÅ-MM-DD).",
+    )
+
+
 class Programme(StrictModel):
     """The digitalisation programme a portfolio is steered by."""
 
@@ -51,6 +69,12 @@ class Programme(StrictModel):
         le=60,
         title="Forældet efter (måneder)",
         description="Et aktivt projekt, hvis fil ikke er ændret i så mange måneder, får en advarsel.",
+    )
+    cpr_exceptions: list[CprException] = Field(
+        default_factory=list,
+        title="Godkendte undtagelser fra CPR-tjekket",
+        description="Tekster, der ligner et CPR-nummer (en dato og fire cifre), men som er gennemgået og ikke er "
+        "et. Kun de præcise tekster undtages; tilføj kun en tekst, når det er kontrolleret.",
     )
 
     @model_validator(mode="after")

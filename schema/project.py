@@ -102,10 +102,13 @@ COMPONENT_LABELS: dict[InfrastructureComponent, str] = {
 }
 
 # Strict, so that a Danish "420.000" (which YAML reads as 420.0) is refused, not taken as 420.
-Amount = Annotated[int, Field(strict=True, ge=0)]
+# Bounded far above any municipal budget, so sums and charts stay ordinary numbers.
+MAX_AMOUNT_DKK = 10**12
+Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT_DKK)]
 
 # KLE: main group, group, subject (NN.NN.NN), optionally a handling facet such as G01.
-KLE_PATTERN = r"^\d{2}\.\d{2}\.\d{2}(?:\s?[A-Z]\d{2})?$"
+# [0-9], not \d: pydantic's regex engine lets \d match digits of every script.
+KLE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(?:\s?[A-Z][0-9]{2})?$"
 Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN)]
 
 

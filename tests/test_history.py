@@ -80,7 +80,7 @@ def test_diff_names_added_renamed_and_status_transitions(repo: Repo) -> None:
     result = repo.invoke("diff", "start", "second")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "## Ændringer i handleplanen (start → second)" in out
+    assert "## Ændringer i handleplanen (`start` → `second`)" in out
     assert "- **Chatbot** (`chatbot`), status: Idé" in out
     assert "- `gammel-portal` → `ny-portal`" in out
     assert "  - Status: Opstart → Gennemførelse" in out
@@ -105,7 +105,7 @@ def test_diff_against_the_working_tree_by_default(repo: Repo) -> None:
     repo.write("chatbot", valid_project(title="Chatbot", status="startup"))
     (repo.root / "projects" / "aula.yaml").unlink()
     result = repo.invoke("diff", "HEAD")
-    assert "(HEAD → arbejdskopien)" in result.stdout
+    assert "(`HEAD` → arbejdskopien)" in result.stdout
     assert "- **Aula** (`aula`)" in result.stdout.split("### Fjernede projekter")[1]
     assert "  - Status: Idé → Opstart" in result.stdout
 
@@ -225,3 +225,26 @@ def test_the_root_may_be_a_folder_inside_the_repository(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Status: Opstart → Gennemførelse" in result.stdout
     assert "HP003" not in result.stdout
+
+
+def test_a_failing_git_log_is_said_not_swallowed(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_git = shutil.which("git")
+    assert real_git is not None
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'for arg in "$@"; do [ "$arg" = log ] && { echo "fatal: simulated failure" >&2; exit 128; }; done\n'
+        f'exec "{real_git}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    result = repo.invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert "Historikken kunne ikke læses fra git" in result.stderr
+    assert "HP205" in result.stderr and "simulated failure" in result.stderr
+    result = repo.invoke("build")
+    assert result.exit_code == 0, result.output
+    changes_page = (repo.root / "site" / "aendringer" / "index.html").read_text(encoding="utf-8")
+    assert "Historikken kunne ikke læses fra git" in changes_page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
@@ -78,7 +79,7 @@ PORTFOLIO = load_portfolio(REPO, today=TODAY)
         ("handleplan/fokusomraader", ["Kommunernes digitale fundamenter", "Automatiseret"]),
         ("handleplan/initiativer", ["KOMBIT", "Borgerblikket"]),
         ("handleplan/forankring", ["Det centrale digitaliseringsteam", "Teknik og Miljø"]),
-        ("handleplan/idebank", ["Idébank", "Idé"]),
+        ("handleplan/idebank", ["Idébank", '<span class="hp-status hp-status--idea">Idé</span>']),
         ("handleplan/afsluttede", ["Afsluttet", "Stoppet"]),
         ("fokusomraader", ["Klima og ressourcer", "Bedre velfærd og styring med data"]),
         ("fokusomraader/klima-ressourcer", ["Tidslinje", "Forventede og realiserede gevinster", "Sensorovervågning"]),
@@ -109,7 +110,19 @@ def test_the_exports_are_published_with_the_site(sample_site: Path) -> None:
 
 def test_every_project_has_a_page_at_a_stable_url(sample_site: Path) -> None:
     for project_id, project in PORTFOLIO.projects.items():
-        assert project.title.split()[0] in page_text(sample_site, f"projekter/{project_id}")
+        (heading,) = re.findall(
+            r"<h1[^>]*>(.*?)<a class=\"headerlink\"", page_text(sample_site, f"projekter/{project_id}")
+        )
+        assert heading == html.escape(project.title, quote=False), project_id
+
+
+def test_the_idea_bank_lists_the_ideas_and_nothing_else(sample_site: Path) -> None:
+    page = page_text(sample_site, "handleplan/idebank")
+    ideas = {p.title for p in PORTFOLIO.projects.values() if p.status.value == "idea"}
+    assert ideas
+    for project in PORTFOLIO.projects.values():
+        listed = f">{html.escape(project.title, quote=False)}</a>" in page
+        assert listed == (project.title in ideas), project.title
 
 
 def test_every_focus_area_has_a_dashboard(sample_site: Path) -> None:
@@ -252,7 +265,7 @@ def test_a_failing_mkdocs_build_keeps_the_last_good_site(tmp_path: Path) -> None
     with pytest.raises(SiteBuildFailed):
         build_site(load_portfolio(root, today=TODAY), TODAY)
     assert tree_digest(root / "site") == before
-    assert not (root / ".site.new").exists()
+    assert not list(root.glob(".site.*"))  # no staging folder is left behind
 
 
 @pytest.mark.parametrize(

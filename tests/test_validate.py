@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import find_cpr_numbers
+from generator.cpr_scan import find_cpr_numbers
 from generator.portfolio import load_portfolio
 from tests.conftest import TODAY, PortfolioFactory, dump_project, valid_project
 
