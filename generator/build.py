@@ -401,8 +401,7 @@ def build_site(
         UnsafeOutputFolder, TemplateFailed, SiteBuildFailed, OutputFolderBusy: see the steps.
     """
     config = read_site_config(portfolio.root)
-    with output_lock(config.root, on_wait):
-        has_site = recover_site(config.site_dir)
+    with output_lock(config.root, on_wait):  # the steps take it again: a no-op while held
         pages, written, removed = generate_docs(portfolio, config, today, history or History())
-        warnings = _build_and_swap(config, today, has_site)
+        warnings = build_with_mkdocs(config, today)
     return BuildResult(pages, written, removed, warnings, config.site_dir)
