@@ -187,8 +187,13 @@ def sync_folder(folder: Path, pages: Iterable[Page]) -> tuple[int, int]:
 def write_atomically(path: Path, content: bytes) -> None:
     """Write beside the target, then rename: readers never see half a file, a failure leaves the old one."""
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(content)
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
+        # Named by the file the user asked for, not by our temporary beside it.
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def _claim(folder: Path, marker: str) -> None:

@@ -280,3 +280,18 @@ def test_an_unsafe_edit_url_is_refused(tmp_path: Path, runner: CliRunner, edit_u
     assert result.exit_code == 1, result.output
     assert "mkdocs.yml: extra.handleplan.edit_url skal være en webadresse" in result.stderr
     assert not (root / "site").exists()
+
+
+def test_a_failed_write_names_the_target_and_leaves_no_temporary(tmp_path: Path) -> None:
+    from generator.build import write_atomically
+
+    target = tmp_path / "out" / "x.csv"
+    with pytest.raises(OSError) as raised:
+        write_atomically(target, b"data")
+    assert raised.value.filename == str(target)
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    (folder / "x.csv").mkdir()  # the rename onto a folder fails after the temporary is written
+    with pytest.raises(OSError):
+        write_atomically(folder / "x.csv", b"data")
+    assert sorted(p.name for p in folder.iterdir()) == ["x.csv"]
