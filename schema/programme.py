@@ -63,6 +63,13 @@ class Programme(StrictModel):
     )
     focus_areas: list[FocusArea] = Field(min_length=1, title="Fokusområder", description="Programmets fokusområder.")
     departments: list[Department] = Field(min_length=1, title="Fagområder", description="Kommunens fagområder.")
+    email_domain: Text | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$",
+        title="E-maildomæne",
+        description="Domænet i medarbejdernes e-mailadresser, fx norddjurs.dk. Bruges i eksempler og forslag.",
+        examples=["norddjurs.dk"],
+    )
     stale_after_months: int = Field(
         default=6,
         ge=1,
@@ -95,6 +102,21 @@ class Programme(StrictModel):
     def focus_areas_by_id(self) -> dict[str, FocusArea]:
         """Focus areas keyed by id, in programme order."""
         return {area.id: area for area in sorted(self.focus_areas, key=lambda a: a.number)}
+
+    @cached_property
+    def focus_area_choices(self) -> dict[str, list[str]]:
+        """Each focus area id with what a person may write for it: "4. Klima og ressourcer", its title."""
+        return {a.id: [f"{a.number}. {a.title}", a.title] for a in self.focus_areas_by_id.values()}
+
+    @cached_property
+    def anchoring_choices(self) -> dict[str, list[str]]:
+        """Each anchoring id with its Danish name."""
+        return {key: [name] for key, name in self.anchorings.items()}
+
+    @property
+    def example_email(self) -> str:
+        """An e-mail address to show in examples, in the municipality's own domain when it is known."""
+        return f"navn@{self.email_domain or 'kommune.dk'}"
 
     @cached_property
     def anchorings(self) -> dict[str, str]:
