@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -36,20 +36,32 @@ def _printable(text: str) -> str:
 
 
 Printable = AfterValidator(_printable)
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
+# The expected form of a constrained value, said once: in validate's messages and,
+# through the JSON Schema's `patternErrorMessage`, in the editor.
+SLUG_FORM = "et id med små bogstaver a-z, tal og bindestreger, fx ny-borgerportal"
+URL_FORM = "en webadresse, der begynder med https:// eller http://, fx https://intranet.kommune.dk/projekt"
+EMAIL_FORM = "en e-mailadresse, fx navn@kommune.dk"
+
+
+def form(text: str) -> Any:
+    """Field metadata naming the form a value must have (read by messages and the JSON Schema)."""
+    return Field(json_schema_extra={"patternErrorMessage": f"Skal være {text}."})
+
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH), form(SLUG_FORM)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
 Url = Annotated[
     str,
     StringConstraints(pattern=r"^https?://[^\s/$.?#][^\s]*$", max_length=2000),
     Printable,
-    Field(json_schema_extra={"format": "uri"}),
+    Field(json_schema_extra={"format": "uri", "patternErrorMessage": f"Skal være {URL_FORM}."}),
 ]
 Email = Annotated[
     str,
     StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254),
     Printable,
-    Field(json_schema_extra={"format": "email"}),
+    Field(json_schema_extra={"format": "email", "patternErrorMessage": f"Skal være {EMAIL_FORM}."}),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from schema.common import Email, LongText, Slug, StrictModel, Text, Url
+from schema.common import Email, LongText, Slug, StrictModel, Text, Url, form
 
 
 class Status(StrEnum):
@@ -109,7 +109,10 @@ Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT_DKK)]
 # KLE: main group, group, subject (NN.NN.NN), optionally a handling facet such as G01.
 # [0-9], not \d: pydantic's regex engine lets \d match digits of every script.
 KLE_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}(?:\s?[A-Z][0-9]{2})?$"
-Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN)]
+KLE_FORM = (
+    "et KLE-nummer i anførselstegn på formen NN.NN.NN, evt. med handlingsfacet, fx '27.24.00' eller '27.24.00G01'"
+)
+Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN), form(KLE_FORM)]
 
 
 class Person(StrictModel):
