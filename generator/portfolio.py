@@ -10,6 +10,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from schema.catalogue import Finding, Severity, finding
 from schema.checks import CheckContext, check_project
 from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.messages import findings_from_validation_error
+from schema.partial import partial_project
 from schema.programme import Programme
 from schema.project import Project
 
@@ -115,7 +117,8 @@ def load_portfolio(
         # Only what can be read is a project that `related` may name: not a link, a folder or a dangling name.
         ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}") if _is_regular_file(p)}
         ids |= {p.stem for p in selected if _is_regular_file(p)}
-        context = CheckContext(programme, today or dt.date.today(), frozenset(ids))
+        titles = _titles_reader(lambda: {p.stem: _read_bytes(p) for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")})
+        context = CheckContext(programme, today or dt.date.today(), frozenset(ids), project_titles=titles)
     with _cyclic_gc_paused():
         project_files = tuple(
             check_project_source(_shown_path(path, root), _read_bytes(path), context, last_changed) for path in selected
@@ -140,10 +143,29 @@ def portfolio_from_sources(
     context = None
     if programme is not None:
         ids = frozenset(PurePosixPath(path).stem for path in projects)
-        context = CheckContext(programme, today, ids)
+        titles = _titles_reader(lambda: {PurePosixPath(path).stem: sources[path] for path in projects})
+        context = CheckContext(programme, today, ids, project_titles=titles)
     with _cyclic_gc_paused():
         project_files = tuple(check_project_source(path, sources[path], context, last_changed) for path in projects)
     return Portfolio(root, programme, programme_file, project_files)
+
+
+def _titles_reader(read_sources: Callable[[], Mapping[str, Source]]) -> Callable[[], Mapping[str, str]]:
+    """A function giving each project's title, reading the files the first time it is called."""
+
+    @cache
+    def titles() -> Mapping[str, str]:
+        found: dict[str, str] = {}
+        for project_id, raw in read_sources().items():
+            try:
+                title = parse_document(decode(raw)).data.get("title") if isinstance(raw, bytes) else None
+            except DocumentError:
+                continue
+            if isinstance(title, str):
+                found[project_id] = title
+        return found
+
+    return titles
 
 
 @contextmanager
@@ -221,11 +243,13 @@ def check_project_source(
     if document is not None:
         project, model_findings = _validate(document, Project)
         findings += model_findings
-        if project is not None and context is not None:
+        # A file with shape errors still has the programme's rules checked on what could be read.
+        readable = project if project is not None else partial_project(document.data, model_findings)
+        if readable is not None and context is not None:
             changed = (last_changed or {}).get(project_id)
             if changed is not None:
                 context = replace(context, last_changed=changed)
-            findings += [document.locate(f) for f in check_project(project, context)]
+            findings += [document.locate(f) for f in check_project(readable, context)]
     return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
 
 

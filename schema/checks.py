@@ -7,12 +7,15 @@ Each check is registered under its catalogue code. Checks whose rule applies
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from functools import cache
+from typing import Any
 
 from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
+from schema.choices import suggest
+from schema.errors import FieldUnavailable
 from schema.programme import Programme
 from schema.project import Project, ProjectModelGovernance, Scope, Status
 
@@ -40,6 +43,8 @@ class CheckContext:
     today: dt.date
     project_ids: frozenset[str]
     last_changed: dt.date | None = None
+    # Each project id's title, read only when a related id is unknown (a lead may have written the title).
+    project_titles: Callable[[], Mapping[str, str]] = field(default=lambda: {}, compare=False)
 
 
 Check = Callable[[Project, CheckContext], Iterator[Finding]]
@@ -70,8 +75,32 @@ def applicable_codes(status: Status) -> tuple[str, ...]:
 
 
 def check_project(project: Project, context: CheckContext) -> list[Finding]:
-    """Every finding of every rule that applies to this project."""
-    return [found for code in applicable_codes(project.status) for found in CHECKS[code](project, context)]
+    """Every finding of every rule that applies to this project.
+
+    On a partly read project (schema.partial), a rule that needs a part with a
+    shape error is skipped: the shape error is that part's finding. Without a
+    readable status, only the rules for every status are checked.
+    """
+    try:
+        codes = applicable_codes(project.status)
+    except FieldUnavailable:
+        codes = applicable_codes(Status.IDEA)
+    found: list[Finding] = []
+    for code in codes:
+        try:
+            found.extend(CHECKS[code](project, context))  # extend keeps what a rule found before it stopped
+        except FieldUnavailable:
+            continue
+    return found
+
+
+def _present(owner: object, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """(key, value) for each key of a section that could be read."""
+    for key in keys:
+        try:
+            yield key, getattr(owner, key)
+        except FieldUnavailable:
+            continue
 
 
 @_check("HP101")
@@ -85,7 +114,8 @@ def _focus_areas_known(project: Project, context: CheckContext) -> Iterator[Find
     known = context.programme.focus_areas_by_id
     for index, area in enumerate(project.focus_areas):
         if area not in known:
-            yield finding("HP102", ("focus_areas", index), value=area, hint=did_you_mean(area, known))
+            hint = suggest(area, context.programme.focus_area_choices)
+            yield finding("HP102", ("focus_areas", index), value=area, hint=hint)
 
 
 @_check("HP103")
@@ -93,22 +123,21 @@ def _anchoring_known(project: Project, context: CheckContext) -> Iterator[Findin
     known = context.programme.anchorings
     if project.anchoring not in known:
         value = project.anchoring
-        yield finding("HP103", ("anchoring",), value=value, hint=did_you_mean(value, known))
+        yield finding("HP103", ("anchoring",), value=value, hint=suggest(value, context.programme.anchoring_choices))
 
 
 @_check("HP104")
 def _signoffs_present(project: Project, context: CheckContext) -> Iterator[Finding]:
-    for key, role in SIGNOFF_ROLES.items():
-        if getattr(project.signoffs, key) is None:
-            yield finding("HP104", ("signoffs", key), role=role, key=key)
+    for key, signoff in _present(project.signoffs, SIGNOFF_ROLES):
+        if signoff is None:
+            yield finding("HP104", ("signoffs", key), role=SIGNOFF_ROLES[key], key=key)
 
 
 @_check("HP105")
 def _signoffs_not_in_future(project: Project, context: CheckContext) -> Iterator[Finding]:
-    for key, role in SIGNOFF_ROLES.items():
-        signoff = getattr(project.signoffs, key)
+    for key, signoff in _present(project.signoffs, SIGNOFF_ROLES):
         if signoff is not None and signoff.date > context.today:
-            yield finding("HP105", ("signoffs", key, "date"), role=role, date=signoff.date.isoformat())
+            yield finding("HP105", ("signoffs", key, "date"), role=SIGNOFF_ROLES[key], date=signoff.date.isoformat())
 
 
 @_check("HP106")
@@ -146,8 +175,13 @@ def _related_exist(project: Project, context: CheckContext) -> Iterator[Finding]
                 "HP110",
                 ("related", index),
                 value=related,
-                hint=did_you_mean(related, context.project_ids),
+                hint=suggest(related, _project_choices(context)),
             )
+
+
+def _project_choices(context: CheckContext) -> dict[str, list[str]]:
+    titles = context.project_titles()
+    return {project_id: [titles[project_id]] if project_id in titles else [] for project_id in context.project_ids}
 
 
 @_check("HP111")
@@ -158,9 +192,9 @@ def _local_has_no_initiative(project: Project, context: CheckContext) -> Iterato
 
 @_check("HP201")
 def _considerations_present(project: Project, context: CheckContext) -> Iterator[Finding]:
-    for key, topic in CONSIDERATION_TOPICS.items():
-        if getattr(project.considerations, key) is None:
-            yield finding("HP201", ("considerations", key), topic=topic, key=key)
+    for key, value in _present(project.considerations, CONSIDERATION_TOPICS):
+        if value is None:
+            yield finding("HP201", ("considerations", key), topic=CONSIDERATION_TOPICS[key], key=key)
 
 
 @_check("HP202")

@@ -49,6 +49,9 @@ def form(text: str) -> Any:
 
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH), form(SLUG_FORM)]
+# An id of something defined elsewhere (a focus area, a department, a project). Its form
+# is not checked here: a rule that knows the ids reports an unknown one with the id meant.
+Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
 Url = Annotated[

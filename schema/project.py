@@ -10,9 +10,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from schema.common import Email, LongText, Slug, StrictModel, Text, Url, form
+from schema.common import Email, LongText, Reference, StrictModel, Text, Url, form
 
 
 class Status(StrEnum):
@@ -118,30 +118,43 @@ Kle = Annotated[str, StringConstraints(pattern=KLE_PATTERN), form(KLE_FORM)]
 class Person(StrictModel):
     """A named person with an e-mail address."""
 
-    name: Text = Field(title="Navn", description="Personens fulde navn.")
-    email: Email = Field(title="E-mail", description="Personens arbejds-e-mail.")
+    model_config = ConfigDict(title="Person")
+
+    name: Text = Field(examples=["Mette Hansen"], title="Navn", description="Personens fulde navn.")
+    email: Email = Field(examples=["mette.hansen@kommune.dk"], title="E-mail", description="Personens arbejds-e-mail.")
 
 
 class CommonInitiative(StrictModel):
     """The joint initiative a common-municipal project belongs to."""
 
+    model_config = ConfigDict(title="Fælleskommunalt initiativ")
+
     name: Text = Field(
+        examples=["Den fælleskommunale infrastruktur"],
         title="Initiativ",
         description="Navnet på det fælleskommunale initiativ, fx 'Den fælleskommunale infrastruktur'.",
     )
     body: Text = Field(
+        examples=["KOMBIT"],
         title="Ansvarlig organisation",
         description="Hvem står bag initiativet, fx KL, KOMBIT eller Digitaliseringsstyrelsen.",
     )
-    url: Url = Field(title="Link", description="Link til initiativets egen beskrivelse.")
+    url: Url = Field(
+        examples=["https://www.kombit.dk/"], title="Link", description="Link til initiativets egen beskrivelse."
+    )
 
 
 class Signoff(StrictModel):
     """Who approved the project at start-up, and when."""
 
-    name: Text = Field(title="Navn", description="Hvem gav godkendelsen.")
-    date: dt.date = Field(title="Dato", description="Hvornår godkendelsen blev givet (ÅÅÅÅ-MM-DD).")
+    model_config = ConfigDict(title="Godkendelse")
+
+    name: Text = Field(examples=["Anne Jensen"], title="Navn", description="Hvem gav godkendelsen.")
+    date: dt.date = Field(
+        examples=["2026-03-01"], title="Dato", description="Hvornår godkendelsen blev givet (ÅÅÅÅ-MM-DD)."
+    )
     reference: Text | None = Field(
+        examples=["Konsekvensanalyse (DPIA) i sag 26.01.00-A00-12-26"],
         default=None,
         title="Reference",
         description="Henvisning til dokumentationen, fx konsekvensanalyse (DPIA), "
@@ -151,6 +164,8 @@ class Signoff(StrictModel):
 
 class Signoffs(StrictModel):
     """The three start-up sign-offs the programme requires."""
+
+    model_config = ConfigDict(title="Godkendelser")
 
     dpo: Signoff | None = Field(
         default=None,
@@ -172,25 +187,41 @@ class Signoffs(StrictModel):
 class Milestone(StrictModel):
     """A planned step in the project."""
 
-    title: Text = Field(title="Milepæl", description="Hvad skal være nået.")
-    date: dt.date = Field(title="Dato", description="Planlagt dato (ÅÅÅÅ-MM-DD).")
+    model_config = ConfigDict(title="Milepæl")
+
+    title: Text = Field(examples=["Første version i drift"], title="Milepæl", description="Hvad skal være nået.")
+    date: dt.date = Field(examples=["2026-09-30"], title="Dato", description="Planlagt dato (ÅÅÅÅ-MM-DD).")
     done: bool = Field(default=False, title="Nået", description="Sæt til true, når milepælen er nået.")
 
 
 class Benefit(StrictModel):
     """One expected benefit of the business case (gevinst)."""
 
-    description: Text = Field(title="Gevinst", description="Hvad bliver bedre, og for hvem.")
+    model_config = ConfigDict(title="Gevinst")
+
+    description: Text = Field(
+        examples=["Kortere ventetid på svar for borgerne"],
+        title="Gevinst",
+        description="Hvad bliver bedre, og for hvem.",
+    )
     amount_dkk_per_year: Amount | None = Field(
+        examples=[420000],
         default=None,
         title="Beløb (kr. pr. år)",
         description="Forventet økonomisk gevinst i kroner pr. år. Udelades for en kvalitativ gevinst.",
     )
-    owner: Text = Field(title="Gevinstejer", description="Hvem er ansvarlig for, at gevinsten bliver hentet.")
+    owner: Text = Field(
+        examples=["Leder af Borgerservice"],
+        title="Gevinstejer",
+        description="Hvem er ansvarlig for, at gevinsten bliver hentet.",
+    )
     realisation_date: dt.date = Field(
-        title="Realiseringsdato", description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD)."
+        examples=["2027-06-30"],
+        title="Realiseringsdato",
+        description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD).",
     )
     realised_dkk_per_year: Amount | None = Field(
+        examples=[380000],
         default=None,
         title="Realiseret (kr. pr. år)",
         description="Den realiserede økonomiske gevinst i kroner pr. år, når den kendes.",
@@ -210,7 +241,10 @@ class Benefit(StrictModel):
 class BusinessCase(StrictModel):
     """The business case with benefit realisation (gevinstrealisering)."""
 
+    model_config = ConfigDict(title="Businesscase")
+
     reference: Text = Field(
+        examples=["Businesscase i sag 26.01.00-G01-3-26"],
         title="Businesscase",
         description="Hvor businesscasen ligger, fx sagsnummer eller link.",
     )
@@ -223,6 +257,8 @@ class BusinessCase(StrictModel):
 
 class ProjectModelGovernance(StrictModel):
     """The municipality's project model with a business case."""
+
+    model_config = ConfigDict(title="Projektmodel med businesscase")
 
     model: Literal["project_model"] = Field(
         title="Styringsmodel", description="Kommunens projektmodel med businesscase."
@@ -237,14 +273,18 @@ class ProjectModelGovernance(StrictModel):
 class SmallProjectGovernance(StrictModel):
     """A declared small project run on an alternative model."""
 
+    model_config = ConfigDict(title="Lille projekt på alternativ model")
+
     model: Literal["small_project"] = Field(
         title="Styringsmodel", description="Et lille projekt på en alternativ model."
     )
     reason: Text = Field(
+        examples=["Et kort forsøg i én afdeling uden indkøb"],
         title="Begrundelse",
         description="Hvorfor projektet er så lille, at projektmodel og businesscase ikke er nødvendige.",
     )
     alternative_model: Text | None = Field(
+        examples=["En enkel handleplan, som lederen følger op på hver måned"],
         default=None,
         title="Alternativ model",
         description="Hvordan projektet styres i stedet, fx en enkel handleplan.",
@@ -259,6 +299,8 @@ Governance = Annotated[
 
 class FollowsInfrastructure(StrictModel):
     """The project follows the common-municipal infrastructure."""
+
+    model_config = ConfigDict(title="Følger den fælleskommunale infrastruktur")
 
     follows: Literal[True] = Field(
         title="Følger infrastrukturen",
@@ -275,11 +317,14 @@ class FollowsInfrastructure(StrictModel):
 class InfrastructureDeviation(StrictModel):
     """The project deviates from the common-municipal infrastructure, with a reason."""
 
+    model_config = ConfigDict(title="Afviger fra den fælleskommunale infrastruktur")
+
     follows: Literal[False] = Field(
         title="Følger infrastrukturen",
         description="false: projektet afviger fra den fælleskommunale infrastruktur.",
     )
     deviation: Text = Field(
+        examples=["Leverandørens løsning bruger endnu ikke Beskedfordeleren; kravet stilles ved næste udbud"],
         title="Begrundelse for afvigelse",
         description="Hvorfor infrastrukturen ikke følges, og hvad der gøres i stedet.",
     )
@@ -293,6 +338,8 @@ Infrastructure = Annotated[
 
 class Considerations(StrictModel):
     """How the project has thought about the programme's cross-cutting concerns."""
+
+    model_config = ConfigDict(title="Overvejelser")
 
     citizens: Text | None = Field(
         default=None,
@@ -314,29 +361,42 @@ class Considerations(StrictModel):
 class Link(StrictModel):
     """A link to more about the project."""
 
-    title: Text = Field(title="Titel", description="Linkets tekst.")
-    url: Url = Field(title="Adresse", description="Adressen, fx på intranettet.")
+    model_config = ConfigDict(title="Link")
+
+    title: Text = Field(examples=["Projektets side på intranettet"], title="Titel", description="Linkets tekst.")
+    url: Url = Field(
+        examples=["https://intranet.kommune.dk/projekter/pladsanvisning"],
+        title="Adresse",
+        description="Adressen, fx på intranettet.",
+    )
 
 
 class Project(StrictModel):
     """One digitalisation project in the action plan."""
 
-    title: Text = Field(title="Titel", description="Projektets navn, som det vises i handleplanen.")
+    model_config = ConfigDict(title="Projekt i handleplanen")
+
+    title: Text = Field(
+        examples=["Digital pladsanvisning"], title="Titel", description="Projektets navn, som det vises i handleplanen."
+    )
     summary: LongText = Field(
+        examples=["Forældre søger og får tilbudt plads i dagtilbud digitalt, så færre henvendelser går via telefon."],
         title="Resumé",
         description="Kort beskrivelse af projektet: formål, indhold og målgruppe. Markdown er tilladt.",
     )
     status: Status = Field(
+        examples=["idea"],
         title="Status",
         description="idea (Idé), startup (Opstart), execution (Gennemførelse), "
         "benefits (Drift og gevinstrealisering), completed (Afsluttet), paused (Sat i bero) "
         "eller cancelled (Stoppet).",
     )
-    focus_areas: list[Slug] = Field(
+    focus_areas: list[Reference] = Field(
         title="Fokusområder",
         description="Et eller flere af programmets fokusområder (id fra focus_areas.yaml).",
     )
     scope: Scope = Field(
+        examples=["local"],
         title="Omfang",
         description="local (besluttet i kommunen) eller common (fælleskommunalt: besluttet i fællesskab "
         "for alle kommuner).",
@@ -346,15 +406,19 @@ class Project(StrictModel):
         title="Fælleskommunalt initiativ",
         description="Det fælleskommunale initiativ, et fælleskommunalt projekt hører til.",
     )
-    anchoring: Slug = Field(
+    anchoring: Reference = Field(
         title="Forankring",
         description="Hvor projektet er forankret: det centrale digitaliseringsteam eller et fagområde "
         "(id fra focus_areas.yaml).",
     )
     owner: Person = Field(title="Projektejer", description="Projektejeren.")
     lead: Person = Field(title="Projektleder", description="Projektlederen.")
-    start: dt.date | None = Field(default=None, title="Start", description="Planlagt startdato (ÅÅÅÅ-MM-DD).")
-    end: dt.date | None = Field(default=None, title="Slut", description="Planlagt slutdato (ÅÅÅÅ-MM-DD).")
+    start: dt.date | None = Field(
+        examples=["2026-01-01"], default=None, title="Start", description="Planlagt startdato (ÅÅÅÅ-MM-DD)."
+    )
+    end: dt.date | None = Field(
+        examples=["2026-12-31"], default=None, title="Slut", description="Planlagt slutdato (ÅÅÅÅ-MM-DD)."
+    )
     milestones: list[Milestone] = Field(
         default_factory=list, title="Milepæle", description="Projektets planlagte milepæle."
     )
@@ -380,12 +444,14 @@ class Project(StrictModel):
         title="Overvejelser",
         description="Borgerinddragelse, sammenhæng og klima.",
     )
-    related: list[Slug] = Field(
+    related: list[Reference] = Field(
+        examples=[["ny-borgerportal"]],
         default_factory=list,
         title="Relaterede projekter",
         description="Id'er på relaterede projekter (filnavnet uden .yaml).",
     )
     kle: list[Kle] = Field(
+        examples=[["27.24.00", "27.24.00G01"]],
         default_factory=list,
         title="KLE-numre",
         description="KLE-numre, som projektets data opmærkes med (NN.NN.NN, evt. med handlingsfacet som G01).",

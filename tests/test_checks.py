@@ -56,13 +56,13 @@ BROKEN = [
         (
             "HP102",
             ("focus_areas", 1),
-            "Ukendt fokusområde 'klima-og-ressourcer'. Mente du 'klima-ressourcer'?",
+            "Ukendt fokusområde 'klima-og-ressourcer'. Mente du 'klima-ressourcer' (4. Klima og ressourcer)?",
         ),
         id="HP102-unknown-focus-area",
     ),
     pytest.param(
         valid_project(anchoring="teknik-og-miljo"),
-        ("HP103", ("anchoring",), "Ukendt forankring 'teknik-og-miljo'. Mente du 'teknik-og-miljoe'?"),
+        ("HP103", ("anchoring",), "Ukendt forankring 'teknik-og-miljo'. Mente du 'teknik-og-miljoe' (Teknik og Miljø)?"),
         id="HP103-unknown-department",
     ),
     pytest.param(

@@ -68,7 +68,7 @@ BAD_FILES = [
             9,
             "HP012",
             "Ugyldig værdi i 'status': skal være en af: 'idea', 'startup', 'execution', 'benefits', "
-            "'completed', 'paused' eller 'cancelled'. Mente du 'execution'?",
+            "'completed', 'paused' eller 'cancelled'. Mente du 'execution' (Gennemførelse)?",
         ),
         id="misspelt-status-with-hint",
     ),
@@ -105,7 +105,8 @@ BAD_FILES = [
             55,
             3,
             "HP012",
-            "Ugyldig værdi i 'kle[1]': skal være et KLE-nummer på formen NN.NN.NN, evt. med handlingsfacet som G01.",
+            "Ugyldig værdi i 'kle[1]': skal være et KLE-nummer i anførselstegn på formen NN.NN.NN, "
+            "evt. med handlingsfacet, fx '27.24.00' eller '27.24.00G01'.",
         ),
         id="malformed-kle",
     ),
@@ -113,15 +114,22 @@ BAD_FILES = [
         GOOD.replace("model: project_model", "model: projektmodel"),
         (
             37,
-            3,
+            10,
             "HP012",
-            "Ugyldig værdi i 'governance': 'model' skal være en af: 'project_model', 'small_project'.",
+            "Ugyldig værdi i 'governance.model': skal være en af: 'project_model' eller 'small_project'. "
+            "Mente du 'project_model' (Projektmodel med businesscase)?",
         ),
         id="unknown-governance-model",
     ),
     pytest.param(
         GOOD.replace("focus_areas:\n- digitale-fundamenter", "focus_areas:\n- digitale-fundamenter\n- borger"),
-        (7, 3, "HP102", "Ukendt fokusområde 'borger'."),
+        (
+            7,
+            3,
+            "HP102",
+            "Ukendt fokusområde 'borger'. Mente du 'borger-teknologi-lokaldemokrati' "
+            "(1. Borger, teknologi og lokaldemokratiet)?",
+        ),
         id="unknown-focus-area-line",
     ),
     pytest.param(
