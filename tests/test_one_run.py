@@ -1,0 +1,126 @@
+"""A lead sees every problem of a file in the first run, with the id meant where one is close."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.portfolio import load_portfolio
+from schema.partial import removable_prefix
+from tests.conftest import TODAY, PortfolioFactory
+
+# A rushed lead's first draft, written from what the site shows: Danish labels where ids belong,
+# a Danish date, a misspelt key, an unquoted KLE number, a missing sign-off and dates reversed.
+RUSHED = """\
+title: Ny borgerportal
+summary: Borgerne finder selvbetjening og egne sager ét sted.
+status: Gennemførelse
+focus_areas:
+  - 4. Klima og ressourcer
+  - Borger, teknologi og lokaldemokratiet
+scope: Lokalt
+anchoring: Teknik og Miljø
+owner:
+  name: Anne Ejer
+  email: ae@kommune.dk
+lead:
+  name: Bo Leder
+  email: bl@kommune.dk
+start: 2026-09-01
+end: 2026-03-01
+signoffs:
+  dpo:
+    name: Dorte DPO
+    date: 1.3.2026
+  security:
+    name: Sune Sikker
+    date: 2026-02-01
+governance:
+  model: small_project
+  reason: Et kort forsøg.
+infrastructure:
+  follows: ja
+considerations:
+  citizens: Borgerpanel.
+  coherence: Bruger MitID.
+  climate: Mindre papir.
+kle:
+  - 13.02
+releated: []
+"""
+
+EXPECTED = [
+    (3, "HP012", "Ugyldig værdi i 'status'", "Mente du 'execution' (Gennemførelse)?"),
+    (5, "HP102", "Ukendt fokusområde '4. Klima og ressourcer'", "Mente du 'klima-ressourcer'"),
+    (6, "HP102", "Ukendt fokusområde 'Borger, teknologi og lokaldemokratiet'", "'borger-teknologi-lokaldemokrati'"),
+    (7, "HP012", "Ugyldig værdi i 'scope'", "Mente du 'local' (Lokalt)?"),
+    (8, "HP103", "Ukendt forankring 'Teknik og Miljø'", "Mente du 'teknik-og-miljoe' (Teknik og Miljø)?"),
+    (16, "HP106", "", ""),
+    (16, "HP203", "er passeret", ""),
+    (20, "HP012", "Ugyldig værdi i 'signoffs.dpo.date'", ""),
+    (17, "HP104", "IT og Digitalisering", ""),
+    (28, "HP012", "Ugyldig værdi i 'infrastructure.follows'", "Mente du 'true'"),
+    (34, "HP012", "Ugyldig værdi i 'kle[1]'", "'27.24.00' eller '27.24.00G01'"),
+    (35, "HP010", "Ukendt felt 'releated'", "Mente du 'related'?"),
+]
+
+
+def test_a_rushed_draft_gets_every_problem_in_the_first_run(make_portfolio: PortfolioFactory) -> None:
+    root = make_portfolio({"ny-borgerportal.yaml": RUSHED})
+    (checked,) = load_portfolio(root, today=TODAY).project_files
+    found = [(f.line, f.code, f.message) for f in checked.findings]
+    for line, code, start, hint in EXPECTED:
+        assert any(
+            (line, code) == (f_line, f_code) and start in message and hint in message
+            for f_line, f_code, message in found
+        ), (line, code, start, found)
+    # Nothing else: no noise about parts that could not be read (the DPO's sign-off is reported once).
+    assert len(found) == len(EXPECTED), found
+
+
+def test_the_advice_is_specific_or_left_out(make_portfolio: PortfolioFactory) -> None:
+    root = make_portfolio({"ny-borgerportal.yaml": RUSHED})
+    (checked,) = load_portfolio(root, today=TODAY).project_files
+    advice = {(f.line, f.code): f.fix for f in checked.findings}
+    assert advice[(20, "HP012")] == "Skriv 2026-03-01 (år-måned-dag)."
+    assert "anførselstegn" in advice[(34, "HP012")]
+    assert advice[(3, "HP012")] == ""  # the message already says what to write
+    assert all("feltoversigten beskriver" not in fix for fix in advice.values())
+
+
+def test_a_broken_status_judged_by_its_meaning_keeps_the_start_up_rules(make_portfolio: PortfolioFactory) -> None:
+    # Gennemførelse is past the idea stage: the missing IT sign-off is an error now, not in the next round.
+    root = make_portfolio({"p.yaml": RUSHED})
+    codes = [f.code for f in load_portfolio(root, today=TODAY).project_files[0].findings]
+    assert "HP104" in codes
+
+
+def test_an_unreadable_status_skips_only_the_start_up_rules(make_portfolio: PortfolioFactory) -> None:
+    root = make_portfolio({"p.yaml": RUSHED.replace("status: Gennemførelse", "status: [1, 2]")})
+    codes = [f.code for f in load_portfolio(root, today=TODAY).project_files[0].findings]
+    assert "HP104" not in codes  # applies from start-up on
+    assert "HP106" in codes  # applies to every status
+    assert codes.count("HP102") == 2 and "HP103" in codes and "HP010" in codes
+
+
+def test_a_misspelt_section_is_not_also_reported_missing(make_portfolio: PortfolioFactory) -> None:
+    root = make_portfolio({"p.yaml": RUSHED.replace("signoffs:", "sigoffs:")})
+    found = load_portfolio(root, today=TODAY).project_files[0].findings
+    assert [f.message for f in found if f.code == "HP010" and "sigoffs" in f.message]
+    assert not [f for f in found if f.code in ("HP104", "HP105")]
+
+
+@pytest.mark.parametrize(
+    ("loc", "expected"),
+    [
+        (("signoffs", "dpo", "date"), ("signoffs", "dpo")),
+        (("governance", "business_case", "benefits", 0, "owner"), ("governance", "business_case")),
+        (("kle", 2), ("kle",)),
+        (("status",), ("status",)),
+        (("owner", "email"), ("owner",)),
+        (("signoffs", "dpo", "reference"), ("signoffs", "dpo", "reference")),
+    ],
+)
+def test_a_broken_part_is_cut_at_the_nearest_optional_key(
+    loc: tuple[str | int, ...], expected: tuple[str | int, ...]
+) -> None:
+    assert removable_prefix(loc) == expected
