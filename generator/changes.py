@@ -9,13 +9,13 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import PurePosixPath
 
-from generator.charts import format_dkk
 from generator.cpr_scan import find_cpr_in_file_name
 from generator.history import FileChange
 from generator.portfolio import CheckedFile, Portfolio, check_project_source, cpr_exceptions
-from schema.checks import SIGNOFF_ROLES, CheckContext
+from schema.checks import CheckContext
+from schema.field_values import as_text, field_values
 from schema.programme import Programme
-from schema.project import Project, ProjectModelGovernance, Status
+from schema.project import Project, Status
 
 JSON_SCHEMA_VERSION = 1
 # The head of a diff against the files on disk rather than a revision.
@@ -173,44 +173,17 @@ def compare_project(project_id: str, old: CheckedFile, new: CheckedFile) -> Proj
     return change
 
 
+# Long texts are shown as their start: the diff says that they changed, the file says how.
+_SHOWN_CHARACTERS = 120
+
+
 def _compared_fields(a: Project, b: Project) -> list[tuple[str, str, str]]:
-    fields = [
-        ("Titel", a.title, b.title),
-        ("Fokusområder", ", ".join(a.focus_areas), ", ".join(b.focus_areas)),
-        ("Omfang", _scope(a), _scope(b)),
-        ("Forankring", a.anchoring, b.anchoring),
-        ("Projektleder", a.lead.name, b.lead.name),
-        ("Start", _date(a.start), _date(b.start)),
-        ("Slut", _date(a.end), _date(b.end)),
+    """Every field but the status (reported as a transition), labelled by the model."""
+    return [
+        (before.label, as_text(before.value, limit=_SHOWN_CHARACTERS), as_text(after.value, limit=_SHOWN_CHARACTERS))
+        for before, after in zip(field_values(a), field_values(b), strict=True)
+        if before.path != "status"
     ]
-    for key, role in SIGNOFF_ROLES.items():
-        fields.append((f"Godkendelse fra {role}", _signoff(a, key), _signoff(b, key)))
-    fields.append(("Gevinster", _benefits(a), _benefits(b)))
-    return fields
-
-
-def _date(day: dt.date | None) -> str:
-    return day.isoformat() if day else "ikke angivet"
-
-
-def _scope(project: Project) -> str:
-    initiative = project.common_initiative
-    return f"{project.scope.label}: {initiative.name}" if initiative else project.scope.label
-
-
-def _signoff(project: Project, key: str) -> str:
-    signoff = getattr(project.signoffs, key)
-    return f"{signoff.name}, {signoff.date.isoformat()}" if signoff else "mangler"
-
-
-def _benefits(project: Project) -> str:
-    governance = project.governance
-    if not isinstance(governance, ProjectModelGovernance) or governance.business_case is None:
-        return "ingen businesscase"
-    benefits = governance.business_case.benefits
-    expected = sum(b.amount_dkk_per_year or 0 for b in benefits)
-    realised = sum(b.realised_dkk_per_year or 0 for b in benefits)
-    return f"{len(benefits)} gevinst(er), forventet {format_dkk(expected)}, realiseret {format_dkk(realised)} pr. år"
 
 
 def diff_as_markdown(diff: PortfolioDiff) -> str:
@@ -370,7 +343,7 @@ def _events_for(
             parts.append(f"rettet {', '.join(diff.rules_fixed)}")
         found.append(event("rules", "Overholdelse: " + "; ".join(parts) + "."))
     if not found:
-        fields = ", ".join(item.field.lower() for item in diff.fields) or "beskrivelse"
+        fields = ", ".join(item.field for item in diff.fields) or "beskrivelse"
         found.append(event("updated", f"Opdateret: {fields}."))
     return found
 

@@ -19,10 +19,12 @@ from typing import Any
 
 from generator.views import ProjectView, SiteData
 from schema.catalogue import Severity
+from schema.field_values import field_labels
 
 FORMATS = ("csv", "xlsx", "json")
-JSON_SCHEMA_VERSION = 1
-Value = str | int | None
+# 2: a column for every field of the model, keyed by its path in the file (owner.name, …).
+JSON_SCHEMA_VERSION = 2
+Value = str | int | None  # dates as ISO text
 
 
 @dataclass(frozen=True)
@@ -35,28 +37,38 @@ class Column:
     value: Callable[[ProjectView], Value]
 
 
-def _initiative(view: ProjectView, attribute: str) -> str | None:
-    initiative = view.project.common_initiative
-    return getattr(initiative, attribute) if initiative else None
+def _field_column(path: str, label: str) -> Column:
+    """A column for one field, labelled and read as the model says (schema.field_values)."""
+
+    def read(view: ProjectView) -> Value:
+        value = view.field_value(path)
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return Column(path, label, _width(path, label), read)
 
 
+def _width(path: str, label: str) -> int:
+    if path in ("title", "summary") or path.startswith(("considerations.", "governance", "infrastructure")):
+        return 45
+    return min(max(len(label) + 2, 14), 40)
+
+
+def _errors(view: ProjectView) -> int:
+    return sum(1 for f in view.findings if f.severity is Severity.ERROR)
+
+
+def _warnings(view: ProjectView) -> int:
+    return sum(1 for f in view.findings if f.severity is Severity.WARNING)
+
+
+# The project's id, every field of the model in its order (a new field is a new column),
+# then what the action plan computes from them.
 COLUMNS: list[Column] = [
     Column("id", "Id", 28, lambda v: v.id),
-    Column("title", "Projekt", 45, lambda v: v.title),
-    Column("status", "Status", 16, lambda v: v.status_label),
-    Column("focus_areas", "Fokusområder", 40, lambda v: "; ".join(f"{a.number}. {a.title}" for a in v.focus_areas)),
-    Column("scope", "Lokalt/fælleskommunalt", 18, lambda v: v.project.scope.label),
-    Column("initiative", "Fælleskommunalt initiativ", 30, lambda v: _initiative(v, "name")),
-    Column("initiative_body", "Ansvarlig organisation", 20, lambda v: _initiative(v, "body")),
-    Column("anchoring", "Forankring", 26, lambda v: v.anchoring_name),
-    Column("owner", "Projektejer", 24, lambda v: v.project.owner.name),
-    Column("lead", "Projektleder", 24, lambda v: v.project.lead.name),
-    Column("lead_email", "Projektleders e-mail", 26, lambda v: v.project.lead.email),
-    Column("start", "Start", 12, lambda v: v.project.start.isoformat() if v.project.start else None),
-    Column("end", "Slut", 12, lambda v: v.project.end.isoformat() if v.project.end else None),
+    *(_field_column(path, label) for path, label in field_labels().items()),
     Column("compliance", "Overholdelse", 14, lambda v: v.compliance.label),
-    Column("errors", "Fejl", 7, lambda v: sum(1 for f in v.findings if f.severity is Severity.ERROR)),
-    Column("warnings", "Advarsler", 10, lambda v: sum(1 for f in v.findings if f.severity is Severity.WARNING)),
+    Column("errors", "Fejl", 7, _errors),
+    Column("warnings", "Advarsler", 10, _warnings),
     Column("expected_dkk_per_year", "Forventet gevinst (kr./år)", 16, lambda v: v.expected_dkk),
     Column("realised_dkk_per_year", "Realiseret gevinst (kr./år)", 16, lambda v: v.realised_dkk),
     Column("last_changed", "Senest ændret", 14, lambda v: v.last_changed.isoformat() if v.last_changed else None),

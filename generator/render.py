@@ -22,6 +22,7 @@ from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, Projec
 from schema.catalogue import Severity, rule_catalogue
 from schema.programme import Programme
 from schema.project import Project, Scope, Signoffs, Status
+from schema.field_values import field_title
 from schema.reference import field_reference
 
 TEMPLATES_DIR = "site_templates"
@@ -60,6 +61,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         "Status": Status,
         "Scope": Scope,
         "signoff_titles": {key: info.title for key, info in Signoffs.model_fields.items()},
+        "label": field_title,  # a field's Danish title from the model, so a page names it as the guide does
     }
     return environment
 

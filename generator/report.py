@@ -73,7 +73,8 @@ def _text_lines(portfolio: Portfolio) -> Iterator[str]:
     for checked, found in _all_findings(portfolio):
         where = f"{one_line(checked.path)}:{found.line}:{found.column}"
         yield f"{where}: {found.code} {found.severity.label}: {one_line(found.message)}"
-        yield f"    Sådan retter du det: {one_line(found.fix)}"
+        if found.fix:  # left out where the message already says what to write
+            yield f"    Sådan retter du det: {one_line(found.fix)}"
 
 
 # Everything that could end a line in a terminal or a CI log (C0 and C1 controls, DEL,
@@ -107,7 +108,7 @@ def _github_lines(portfolio: Portfolio) -> Iterator[str]:
                 ("title", f"{found.code} {found.rule.title}"),
             )
         )
-        yield f"::{level} {properties}::{_escape_data(one_line(f'{found.message} {found.fix}'))}"
+        yield f"::{level} {properties}::{_escape_data(one_line(f'{found.message} {found.fix}'.strip()))}"
 
 
 def _escape_data(text: str) -> str:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from generator.changes import Event, events_by_month, events_by_project, history_events
 from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
+from schema.field_values import Names, Value, field_values
 from schema.programme import FocusArea, Programme
 from schema.project import (
     Benefit,
@@ -93,11 +95,20 @@ class ProjectView:
     referenced_by: list[str] = field(default_factory=list)
     last_changed: dt.date | None = None
     events: list[Event] = field(default_factory=list)
+    names: Names = field(default_factory=dict, repr=False)  # each id's name, by field
 
     @property
     def title(self) -> str:
         """The project's title."""
         return self.project.title
+
+    def field_value(self, path: str) -> Value:
+        """One field as it reads (schema.field_values), ids shown by their names."""
+        return self._field_values[path]
+
+    @cached_property
+    def _field_values(self) -> dict[str, Value]:
+        return {f.path: f.value for f in field_values(self.project, self.names)}
 
     @property
     def status_label(self) -> str:
@@ -308,6 +319,7 @@ def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, ch
         rule_states=_rule_states(project, checked.findings),
         benefits=_benefits(project, today),
         last_changed=changed,
+        names=programme.names_by_field,
     )
 
 

@@ -45,6 +45,8 @@ class Rule(StrictModel):
     message: Text
     why: Text
     fix: Text
+    requires: list[str] = Field(default_factory=list)
+    when: Text | None = None
 
     def format_message(self, **values: Any) -> str:
         """The Danish message with its placeholders filled in."""

@@ -13,7 +13,7 @@ import copy
 from collections.abc import Iterable
 from enum import Enum
 from functools import cache
-from typing import Any, cast
+from typing import Any, Optional, cast
 
 from pydantic import BaseModel, ValidationError, create_model
 
@@ -126,7 +126,9 @@ def _read_as_choice(data: dict[str, Any], key: str) -> bool:
 def _lenient_project() -> type[BaseModel]:
     """Project with every required field optional, so a file missing some can still be read."""
     optional: dict[str, Any] = {
-        name: (info.annotation | None, None) for name, info in Project.model_fields.items() if info.is_required()
+        name: (Optional[info.annotation], None)  # noqa: UP045  # annotation is a runtime value
+        for name, info in Project.model_fields.items()
+        if info.is_required()
     }
     return create_model("Project", __base__=Project, **optional)
 

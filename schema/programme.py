@@ -113,6 +113,14 @@ class Programme(StrictModel):
         """Each anchoring id with its Danish name."""
         return {key: [name] for key, name in self.anchorings.items()}
 
+    @cached_property
+    def names_by_field(self) -> dict[str, dict[str, str]]:
+        """For the project fields that hold the programme's ids: each id's name, as people read it."""
+        return {
+            "focus_areas": {a.id: f"{a.number}. {a.title}" for a in self.focus_areas_by_id.values()},
+            "anchoring": dict(self.anchorings),
+        }
+
     @property
     def example_email(self) -> str:
         """An e-mail address to show in examples, in the municipality's own domain when it is known."""

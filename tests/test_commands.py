@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from generator import cli_common
 from generator.cli import main
@@ -184,16 +185,18 @@ def test_export_csv_opens_in_danish_excel(repo: Path, tmp_path: Path) -> None:
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["Id", "Projekt", "Status"]
+    assert rows[0][:4] == ["Id", "Titel", "Resumé", "Status"]  # the model's titles, in its order
     assert len(rows) == 1 + len(list((repo / "projects").glob("*.yaml")))
-    aula = next(row for row in rows if row[0] == "aula")
-    assert aula[2] == "Afsluttet"
+    aula = dict(zip(rows[0], next(row for row in rows if row[0] == "aula"), strict=True))
+    assert aula["Status"] == "Afsluttet"
+    assert aula["Projektleder (Navn)"] == "Rasmus Kirkegaard"
+    assert aula["Fokusområder"].startswith("3. Sammenhængende")  # ids shown by name
 
 
 def test_export_csv_with_commas(repo: Path) -> None:
     result = invoke(repo, "export", "--format", "csv", "--delimiter", ",", "--output", "-", *DAY)
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["Id", "Projekt"] and len(rows) > 12
+    assert rows[0][:2] == ["Id", "Titel"] and len(rows) > 12
 
 
 def test_export_xlsx_round_trips_through_openpyxl(repo: Path, tmp_path: Path) -> None:
@@ -201,10 +204,10 @@ def test_export_xlsx_round_trips_through_openpyxl(repo: Path, tmp_path: Path) ->
     assert invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY).exit_code == 0
     sheet = load_workbook(target).active
     header = [cell.value for cell in sheet[1]]
-    assert header[:3] == ["Id", "Projekt", "Status"]
+    assert header[:2] == ["Id", "Titel"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:S{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}{sheet.max_row}"
     assert sheet.column_dimensions["B"].width == 45
     assert sheet.max_row == 1 + len(list((repo / "projects").glob("*.yaml")))
     time.sleep(1.1)  # openpyxl stamps by the clock, to the second; the export must not
@@ -216,11 +219,11 @@ def test_export_xlsx_round_trips_through_openpyxl(repo: Path, tmp_path: Path) ->
 def test_export_json_has_a_versioned_shape(repo: Path) -> None:
     result = invoke(repo, "export", "--format", "json", "--output", "-", *DAY)
     document = json.loads(result.stdout)
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["generated"] == TODAY.isoformat()
     assert len(document["projects"]) == len(list((repo / "projects").glob("*.yaml")))
     assert set(document["projects"][0]) == set(document["columns"])
-    assert {"id", "title", "status", "compliance", "expected_dkk_per_year"} <= set(document["columns"])
+    assert {"id", "title", "status", "owner.name", "compliance", "expected_dkk_per_year"} <= set(document["columns"])
 
 
 def test_export_stops_on_errors_and_writes_nothing(repo: Path, tmp_path: Path) -> None:
