@@ -64,6 +64,7 @@ class SiteConfig:
     docs_dir: Path
     site_dir: Path
     edit_url: str
+    new_project_url: str = ""
 
     @property
     def root(self) -> Path:
@@ -107,18 +108,27 @@ def read_site_config(root: Path) -> SiteConfig:
     docs_dir = _output_folder(root, str(config.get("docs_dir", "docs_generated")))
     site_dir = _output_folder(root, str(config.get("site_dir", "site")))
     extra = config.get("extra") or {}
-    edit_url = str(((extra.get("handleplan") or {}).get("edit_url")) or "")
+    settings = extra.get("handleplan") or {}
+    edit_url = str(settings.get("edit_url") or "")
     if edit_url and not _EDIT_URL.fullmatch(edit_url):
         raise InvalidSiteConfig(
             key="extra.handleplan.edit_url",
             detail="skal være en webadresse, der begynder med https:// eller http:// og slutter med /, "
             "fx https://github.com/kommune/handleplan/edit/main/projects/",
         )
-    return SiteConfig(config_file, docs_dir, site_dir, edit_url)
+    new_project_url = str(settings.get("new_project_url") or "")
+    if new_project_url and not _LINK_URL.fullmatch(new_project_url):
+        raise InvalidSiteConfig(
+            key="extra.handleplan.new_project_url",
+            detail="skal være en webadresse, der begynder med https:// eller http://, "
+            "fx https://github.com/kommune/handleplan/issues/new?template=nyt-projekt.yml",
+        )
+    return SiteConfig(config_file, docs_dir, site_dir, edit_url, new_project_url)
 
 
 # Every project page links here: a javascript: or data: address would run on the intranet.
 _EDIT_URL = re.compile(r"https?://[^\s/?#\\\"'<>]+(?:/[^\s\"'<>\\]*)?/")
+_LINK_URL = re.compile(r"https?://[^\s/?#\\\"'<>]+[^\s\"'<>\\]*")
 
 
 def _output_folder(root: Path, name: str) -> Path:
@@ -150,7 +160,7 @@ def generate_docs(
         OutputFolderBusy: another build held the output folders too long.
     """
     data = build_site_data(portfolio, today, history)
-    pages = list(render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url))
+    pages = list(render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url, config.new_project_url))
     with output_lock(config.root, on_wait):  # a no-op when the caller holds it already
         written, removed = sync_folder(config.docs_dir, pages)
     return len(pages), written, removed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # An id is a file name and a URL: short enough for every file system and an e-mail.
@@ -51,7 +51,13 @@ def form(text: str) -> Any:
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH), form(SLUG_FORM)]
 # An id of something defined elsewhere (a focus area, a department, a project). Its form
 # is not checked here: a rule that knows the ids reports an unknown one with the id meant.
-Reference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+# A number ("- 4" for focus area 4) is read as the text it is, so the rule can say which id it means.
+Reference = Annotated[
+    str,
+    BeforeValidator(lambda value: str(value) if isinstance(value, int) and not isinstance(value, bool) else value),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Printable,
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
 Url = Annotated[

@@ -67,8 +67,8 @@ class Programme(StrictModel):
         default=None,
         pattern=r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$",
         title="E-maildomæne",
-        description="Domænet i medarbejdernes e-mailadresser, fx norddjurs.dk. Bruges i eksempler og forslag.",
-        examples=["norddjurs.dk"],
+        description="Domænet i medarbejdernes e-mailadresser, fx kommune.dk. Bruges i eksempler og forslag.",
+        examples=["kommune.dk"],
     )
     stale_after_months: int = Field(
         default=6,

@@ -151,7 +151,7 @@ class Signoff(StrictModel):
 
     name: Text = Field(examples=["Anne Jensen"], title="Navn", description="Hvem gav godkendelsen.")
     date: dt.date = Field(
-        examples=["2026-03-01"], title="Dato", description="Hvornår godkendelsen blev givet (ÅÅÅÅ-MM-DD)."
+        examples=["2025-12-01"], title="Dato", description="Hvornår godkendelsen blev givet (ÅÅÅÅ-MM-DD)."
     )
     reference: Text | None = Field(
         examples=["Konsekvensanalyse (DPIA) i sag 26.01.00-A00-12-26"],
@@ -221,7 +221,6 @@ class Benefit(StrictModel):
         description="Hvornår gevinsten skal være hentet (ÅÅÅÅ-MM-DD).",
     )
     realised_dkk_per_year: Amount | None = Field(
-        examples=[380000],
         default=None,
         title="Realiseret (kr. pr. år)",
         description="Den realiserede økonomiske gevinst i kroner pr. år, når den kendes.",
@@ -307,6 +306,7 @@ class FollowsInfrastructure(StrictModel):
         description="true: projektet følger den fælleskommunale infrastruktur.",
     )
     components: list[InfrastructureComponent] = Field(
+        examples=[["organisation", "adgangsstyring"]],
         default_factory=list,
         title="Komponenter",
         description="De komponenter i infrastrukturen, projektet bruger.",
@@ -342,16 +342,19 @@ class Considerations(StrictModel):
     model_config = ConfigDict(title="Overvejelser")
 
     citizens: Text | None = Field(
+        examples=["Forældre har testet ansøgningen i en prototype, og deres ønsker er med i kravene."],
         default=None,
         title="Borgerinddragelse",
         description="Hvordan borgerne er tænkt ind tidligt, og om projektet kan samskabes med dem.",
     )
     coherence: Text | None = Field(
+        examples=["Bruger MitID og kommunens eksisterende system til pladsanvisning; ingen ny løsning ved siden af."],
         default=None,
         title="Sammenhæng",
         description="Hvordan løsningen hænger sammen med andre digitale løsninger og brugernes forløb.",
     )
     climate: Text | None = Field(
+        examples=["Færre breve og kørsel til møder; løsningen kører på kommunens eksisterende servere."],
         default=None,
         title="Klima og ressourcer",
         description="Projektets betydning for klima og ressourceforbrug.",

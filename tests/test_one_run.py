@@ -124,3 +124,40 @@ def test_a_broken_part_is_cut_at_the_nearest_optional_key(
     loc: tuple[str | int, ...], expected: tuple[str | int, ...]
 ) -> None:
     assert removable_prefix(loc) == expected
+
+
+def test_a_related_project_written_by_its_title_is_matched(make_portfolio: PortfolioFactory) -> None:
+    other = RUSHED.replace("title: Ny borgerportal", "title: Digital pladsanvisning i dagtilbud")
+    draft = RUSHED.replace("releated: []", "related:\n  - Digital pladsanvisning i dagtilbud")
+    root = make_portfolio({"ny-borgerportal.yaml": draft, "pladsanvisning.yaml": other})
+    checked = next(f for f in load_portfolio(root, today=TODAY).project_files if f.project_id == "ny-borgerportal")
+    (message,) = [f.message for f in checked.findings if f.code == "HP110"]
+    assert message.endswith("Mente du 'pladsanvisning' (Digital pladsanvisning i dagtilbud)?")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("status: Gennemførelse", "status: GENNEMFOERELSE", "Mente du 'execution' (Gennemførelse)?"),
+        ("status: Gennemførelse", "status: Drift og gevinstrealisering", "Mente du 'benefits'"),
+        ("scope: Lokalt", "scope: fælleskommunalt", "Mente du 'common' (Fælleskommunalt)?"),
+        ("  - 4. Klima og ressourcer", "  - klima og ressourcer", "Mente du 'klima-ressourcer'"),
+        ("  - 4. Klima og ressourcer", "  - 4", "Mente du 'klima-ressourcer'"),
+        ("anchoring: Teknik og Miljø", "anchoring: teknik-og-miljø", "Mente du 'teknik-og-miljoe'"),
+        ("anchoring: Teknik og Miljø", "anchoring: TEKNIK OG MILJOE", "Mente du 'teknik-og-miljoe'"),
+        (
+            "  follows: ja",
+            "  follows: true\n  components:\n    - Digital Post",
+            "Mente du 'digital-post' (Digital Post)?",
+        ),
+        ("  model: small_project", "  model: Lille projekt", "Mente du 'small_project'"),
+        ("  follows: ja", "  follows: nej", "Mente du 'false'"),
+    ],
+)
+def test_what_the_site_shows_is_matched_to_the_id(
+    make_portfolio: PortfolioFactory, old: str, new: str, expected: str
+) -> None:
+    assert old in RUSHED
+    root = make_portfolio({"p.yaml": RUSHED.replace(old, new)})
+    messages = [f.message for f in load_portfolio(root, today=TODAY).project_files[0].findings]
+    assert any(expected in message for message in messages), messages
