@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -109,21 +110,30 @@ def read_site_config(root: Path) -> SiteConfig:
     site_dir = _output_folder(root, str(config.get("site_dir", "site")))
     extra = config.get("extra") or {}
     settings = extra.get("handleplan") or {}
-    edit_url = str(settings.get("edit_url") or "")
-    if edit_url and not _EDIT_URL.fullmatch(edit_url):
-        raise InvalidSiteConfig(
-            key="extra.handleplan.edit_url",
-            detail="skal være en webadresse, der begynder med https:// eller http:// og slutter med /, "
-            "fx https://github.com/kommune/handleplan/edit/main/projects/",
-        )
-    new_project_url = str(settings.get("new_project_url") or "")
-    if new_project_url and not _LINK_URL.fullmatch(new_project_url):
-        raise InvalidSiteConfig(
-            key="extra.handleplan.new_project_url",
-            detail="skal være en webadresse, der begynder med https:// eller http://, "
-            "fx https://github.com/kommune/handleplan/issues/new?template=nyt-projekt.yml",
-        )
+    edit_url = _link_setting(
+        settings,
+        "edit_url",
+        _EDIT_URL,
+        "og slutter med /, fx https://github.com/kommune/handleplan/edit/main/projects/",
+    )
+    new_project_url = _link_setting(
+        settings,
+        "new_project_url",
+        _LINK_URL,
+        "fx https://github.com/kommune/handleplan/issues/new?template=nyt-projekt.yml",
+    )
     return SiteConfig(config_file, docs_dir, site_dir, edit_url, new_project_url)
+
+
+def _link_setting(settings: dict[str, Any], key: str, pattern: re.Pattern[str], example: str) -> str:
+    """A web address from extra.handleplan in mkdocs.yml, or ''; never a javascript: or data: address."""
+    value = str(settings.get(key) or "")
+    if value and not pattern.fullmatch(value):
+        raise InvalidSiteConfig(
+            key=f"extra.handleplan.{key}",
+            detail=f"skal være en webadresse, der begynder med https:// eller http:// {example}",
+        )
+    return value
 
 
 # Every project page links here: a javascript: or data: address would run on the intranet.
