@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.portfolio import load_portfolio
+from generator.portfolio import check_project_source, load_portfolio
+from schema.checks import CheckContext
 from schema.partial import removable_prefix
-from tests.conftest import TODAY, PortfolioFactory
+from schema.programme import Programme
+from tests.conftest import REPO, TODAY, VALID_PROJECT, PortfolioFactory, dump_project, valid_project
+
+PROGRAMME = Programme.model_validate(yaml.safe_load((REPO / "focus_areas.yaml").read_text(encoding="utf-8")))
+CONTEXT = CheckContext(PROGRAMME, TODAY, frozenset({"digital-post"}))
 
 # A rushed lead's first draft, written from what the site shows: Danish labels where ids belong,
 # a Danish date, a misspelt key, an unquoted KLE number, a missing sign-off and dates reversed.
@@ -161,3 +169,30 @@ def test_what_the_site_shows_is_matched_to_the_id(
     root = make_portfolio({"p.yaml": RUSHED.replace(old, new)})
     messages = [f.message for f in load_portfolio(root, today=TODAY).project_files[0].findings]
     assert any(expected in message for message in messages), messages
+
+
+# Anything a lead might put in a field by mistake.
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(min_size=1, max_size=5), st.integers(), max_size=2),
+)
+_FIELDS = sorted(set(VALID_PROJECT) - {"considerations"})
+
+
+@given(field=st.sampled_from(_FIELDS), junk=_JUNK)
+@settings(max_examples=150)
+def test_junk_in_one_field_never_hides_the_rules_on_the_others(field: str, junk: object) -> None:
+    # Without considerations the valid project has three HP201 warnings; they must survive any junk elsewhere.
+    project = valid_project(considerations=None, **{field: junk})
+    if junk is None:
+        project[field] = None
+    text = dump_project(project)
+    checked = check_project_source("projects/p.yaml", text.encode("utf-8"), CONTEXT)
+    codes = [f.code for f in checked.findings]
+    assert codes.count("HP201") == 3, checked.findings
+    assert all(f.line is not None for f in checked.findings)
