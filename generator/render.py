@@ -14,15 +14,17 @@ from markupsafe import Markup
 from generator import charts
 from generator.changes import newest_events
 from generator.errors import TemplateFailed
+from generator.example_project import example_project
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export
 from generator.markup import front_matter_title, markdown_text, summary_html
+from generator.project_yaml import project_text
 from generator.status_report import default_since, report_by_area
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
+from schema.field_values import field_title
 from schema.programme import Programme
 from schema.project import Project, Scope, Signoffs, Status
-from schema.field_values import field_title
 from schema.reference import field_reference
 
 TEMPLATES_DIR = "site_templates"
@@ -66,7 +68,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     return environment
 
 
-def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page]:
+def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url: str = "") -> Iterator[Page]:
     """Every page and asset of the site, in a stable order.
 
     Raises:
@@ -119,7 +121,12 @@ def render_site(data: SiteData, templates: Path, edit_url: str) -> Iterator[Page
     yield page("projekter/index.md", "projects.md.j2")
     for view in data.projects:
         yield page(f"projekter/{view.id}.md", "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml")
-    yield page("vejledning/index.md", "guide.md.j2", example=_example_project(programme))
+    yield page(
+        "vejledning/index.md",
+        "guide.md.j2",
+        example=_example_project(programme, data.today),
+        new_project_url=new_project_url,
+    )
     yield page("vejledning/felter.md", "fields.md.j2", fields=field_reference(Project))
     yield page("vejledning/regler.md", "rules.md.j2", rules=list(rule_catalogue().values()))
     assets = templates / ASSETS_DIR
@@ -205,50 +212,10 @@ def _focus_area_charts(area_id: str, projects: list[ProjectView], today: dt.date
     ]
 
 
-def _example_project(programme: Programme) -> str:
-    """A small, valid project file for the guide, using this programme's own ids."""
-    area = next(iter(programme.focus_areas_by_id))
-    department = programme.departments[0].id
-    return f"""# yaml-language-server: $schema=../schema/project.schema.json
-title: Digital pladsanvisning
-summary: |
-  Forældre søger og får tilbudt plads i dagtilbud digitalt.
-status: startup
-focus_areas:
-  - {area}
-scope: local
-anchoring: {department}
-owner:
-  name: Hanne Ejersen
-  email: hej@norddjurs.dk
-lead:
-  name: Lars Ledersen
-  email: lle@norddjurs.dk
-start: 2026-01-05
-end: 2026-12-18
-signoffs:
-  dpo:
-    name: Dorte Rådgiversen
-    date: 2025-12-01
-    reference: DPIA, sag 00.01.00-P20-1-25
-  security:
-    name: Sune Sikkersen
-    date: 2025-12-03
-  it:
-    name: Ida Itsen
-    date: 2025-12-04
-governance:
-  model: small_project
-  reason: Standardmodul i eksisterende system; under 100 timers arbejde.
-infrastructure:
-  follows: true
-  components:
-    - organisation
-    - adgangsstyring
-considerations:
-  citizens: Forældrepanel tester ansøgningen før idriftsættelse.
-  coherence: Bruger samme login som kommunens øvrige selvbetjening.
-  climate: Ingen væsentlig betydning; færre breve.
-kle:
-  - 28.03.00
-"""
+def _example_project(programme: Programme, today: dt.date) -> Markup:
+    """A valid project file for the guide: the model's examples, this programme's ids, dates around today."""
+    text = project_text(example_project(programme, today), hints=False)
+    # It stands in a fenced code block, where Markdown escapes it: escaping it here too would show
+    # &#34; for every quote. It holds the model's examples and the programme's ids, never a fence.
+    assert "```" not in text
+    return Markup(text)

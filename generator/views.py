@@ -13,7 +13,7 @@ from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
-from schema.field_values import Names, Value, field_values
+from schema.field_values import Names, Value, as_text, field_labels, field_values
 from schema.programme import FocusArea, Programme
 from schema.project import (
     Benefit,
@@ -105,6 +105,18 @@ class ProjectView:
     def field_value(self, path: str) -> Value:
         """One field as it reads (schema.field_values), ids shown by their names."""
         return self._field_values[path]
+
+    def other_fields(self, shown: list[str]) -> list[tuple[str, str]]:
+        """(label, text) of the filled-in fields a page does not show by itself (`shown`: paths or sections).
+
+        So a field new to the model appears on the project page before any template names it.
+        """
+        labels = field_labels()
+        return [
+            (labels[path], as_text(value))
+            for path, value in self._field_values.items()
+            if value is not None and not any(path == s or path.startswith(f"{s}.") for s in shown)
+        ]
 
     @cached_property
     def _field_values(self) -> dict[str, Value]:

@@ -76,14 +76,15 @@ def _doc(path: str, info: FieldInfo, *, top_level: bool, variant: str | None) ->
         path=path,
         title=info.title or path,
         kind=describe_type(info.annotation),
-        required=_required(path, info, top_level=top_level),
+        required=requirement(path, info, top_level=top_level),
         description=info.description or "",
         example=None if example is None else _as_yaml(example),
         variant=variant,
     )
 
 
-def _required(path: str, info: FieldInfo, *, top_level: bool) -> str:
+def requirement(path: str, info: FieldInfo, *, top_level: bool = True) -> str:
+    """When the field at `path` must be filled in, in Danish: 'Altid', 'Fra opstart', a condition, 'Nej'."""
     for rule in rule_catalogue().values():
         if path not in rule.requires:
             continue

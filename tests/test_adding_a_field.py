@@ -1,4 +1,4 @@
-"""Adding an optional field takes the model alone: guide, export, diff, editor schema and checks follow.
+"""Adding an optional field takes the model alone: guide, page, export, diff, editor schema and checks follow.
 
 The test copies the code, adds a field to schema/project.py as a developer would,
 and runs the real modules in a fresh interpreter against the copy.
@@ -35,27 +35,32 @@ CHECK = textwrap.dedent(
     from schema.project import Project
     from schema.reference import field_reference
     from schema.jsonschema import project_json_schema
-    from schema.field_values import field_values
     from generator.export import COLUMNS
+    from generator.history import read_history
     from generator.portfolio import load_portfolio
     from generator.changes import compare_project
+    from generator.render import render_site
+    from generator.views import build_site_data
 
-    root = Path(sys.argv[1])
-    portfolio = load_portfolio(root, today=dt.date(2026, 11, 24))
-    checked = next(f for f in portfolio.project_files if f.project_id == "aula")
-    assert checked.project is not None, checked.findings
-    before = checked
-    after_project = checked.project.model_copy(update={"budget_dkk": 250000})
-    after = type(checked)(checked.path, checked.findings, checked.project_id, after_project)
+    root, day = Path(sys.argv[1]), dt.date(2026, 11, 24)
+    aula = root / "projects" / "aula.yaml"
+    before = next(f for f in load_portfolio(root, today=day).project_files if f.project_id == "aula")
+    aula.write_text(aula.read_text(encoding="utf-8") + "budget_dkk: 250000\\n", encoding="utf-8")
+    portfolio = load_portfolio(root, today=day)
+    after = next(f for f in portfolio.project_files if f.project_id == "aula")
+    assert after.project is not None, after.findings
+    data = build_site_data(portfolio, day, read_history(root))
+    page = next(p for p in render_site(data, root / "site_templates", "") if p.path == "projekter/aula.md")
+    exported = {c.heading: c.value(data.by_id["aula"]) for c in COLUMNS}
     result = {
         "reference": [(d.path, d.title, d.required, d.example) for d in field_reference(Project) if "budget" in d.path],
         "schema": project_json_schema(portfolio.programme)["properties"].get("budget_dkk"),
-        "export": [(c.key, c.heading) for c in COLUMNS if "budget" in c.key],
-        "value": [(v.label, v.value) for v in field_values(after_project) if v.path == "budget_dkk"],
+        "export": exported.get("Budget (kr.)"),
         "diff": [(f.field, f.before, f.after) for f in compare_project("aula", before, after).fields],
+        "page": "<dt>Budget (kr.)</dt><dd>250.000</dd>" in str(page.content),
     }
     try:
-        Project.model_validate({**checked.project.model_dump(), "budget_dkk": "mange"})
+        Project.model_validate({**after.project.model_dump(), "budget_dkk": "mange"})
     except ValidationError as error:
         result["refused"] = True
     print(json.dumps(result, ensure_ascii=False))
@@ -87,7 +92,7 @@ def test_an_optional_field_needs_only_the_model(tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["reference"] == [["budget_dkk", "Budget (kr.)", "Nej", "250000"]]
     assert result["schema"]["title"] == "Budget (kr.)"
-    assert result["export"] == [["budget_dkk", "Budget (kr.)"]]
-    assert result["value"] == [["Budget (kr.)", 250000]]
+    assert result["export"] == 250000
+    assert result["page"] is True  # listed under its title, before any template names it
     assert result["diff"] == [["Budget (kr.)", "ikke angivet", "250.000"]]
     assert result["refused"] is True
