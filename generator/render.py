@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import charts
 from generator.changes import newest_events
@@ -56,6 +56,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
         "summary": summary_html,
         "front_matter_title": front_matter_title,
         "dkk": charts.format_dkk,
+        "key_path": _breakable_key_path,
     }
     environment.globals |= {
         "Compliance": Compliance,
@@ -66,6 +67,11 @@ def make_environment(templates: Path) -> jinja2.Environment:
         "label": field_title,  # a field's Danish title from the model, so a page names it as the guide does
     }
     return environment
+
+
+def _breakable_key_path(path: str) -> Markup:
+    """A key path that a narrow column breaks after its dots, never inside a key."""
+    return Markup(".<wbr>").join(escape(part) for part in path.split("."))
 
 
 def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url: str = "") -> Iterator[Page]:

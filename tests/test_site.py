@@ -144,7 +144,7 @@ def test_the_action_plan_lists_active_projects_only(sample_site: Path) -> None:
 
 
 def test_the_field_reference_lists_every_model_field(sample_site: Path) -> None:
-    text = page_text(sample_site, "vejledning/felter")
+    text = page_text(sample_site, "vejledning/felter").replace("<wbr>", "")
     for field in field_reference(Project):
         assert f"<code>{field.path}</code>" in text
 
