@@ -87,7 +87,7 @@ PORTFOLIO = load_portfolio(REPO, today=TODAY)
         ("projekter", ["Alle projekter"]),
         ("projekter/borgerblikket", ["Borgerblikket", "Databeskyttelsesrådgiver", "Lise Brandt", "Ret projektet"]),
         ("vejledning", ["pull request", "handleplan validate"]),
-        ("vejledning/felter", ["signoffs.dpo.date", "Databeskyttelsesrådgiver"]),
+        ("vejledning/felter", ["signoffs.<wbr>dpo.<wbr>date", "Databeskyttelsesrådgiver"]),
         ("vejledning/regler", ["HP007", "CPR-nummer"]),
         ("rapport", ["Statusrapport", "Kræver handling", "hp-report-area"]),
         ("aendringer", ["Ændringer", "feed.xml", "Ingen historik"]),
