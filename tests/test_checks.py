@@ -108,7 +108,7 @@ BROKEN = [
         (
             "HP108",
             ("governance",),
-            "Projektet har hverken en businesscase med gevinster eller er erklæret som et lille projekt "
+            "Projektet hverken har en businesscase med gevinster eller er erklæret som et lille projekt "
             "med begrundelse.",
         ),
         id="HP108-no-governance",
@@ -118,7 +118,7 @@ BROKEN = [
         (
             "HP108",
             ("governance", "business_case"),
-            "Projektet har hverken en businesscase med gevinster eller er erklæret som et lille projekt "
+            "Projektet hverken har en businesscase med gevinster eller er erklæret som et lille projekt "
             "med begrundelse.",
         ),
         id="HP108-project-model-without-business-case",
