@@ -1,10 +1,11 @@
-"""What the command-line modules share: error mapping, the --today option, the checked portfolio."""
+"""What the command-line modules share: Danish click, error mapping, Danish dates, amounts and choices, --today."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,32 +14,21 @@ from typing import Any, TypeVar
 
 import click
 
+# DanishCommand and DanishGroup are what the command modules declare their commands with.
+from generator.click_danish import DanishCommand as DanishCommand
+from generator.click_danish import DanishGroup as DanishGroup
+from generator.click_danish import install
 from generator.errors import FileSystemFailed, GitFailed, HandleplanError, NotAPortfolio, PortfolioHasErrors
 from generator.history import History, read_history
 from generator.portfolio import PROJECTS_DIR, Portfolio, load_portfolio
 from generator.report import format_report, one_line
+from schema.choices import Choices, match, suggest
+from schema.project import MAX_AMOUNT_DKK
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-class _DanishHelp:
-    """Click's own --help text, in Danish like the rest of the help."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = "Vis denne hjælp og afslut."
-        return option  # type: ignore[no-any-return]
-
-
-class DanishCommand(_DanishHelp, click.Command):
-    """A command whose --help is described in Danish."""
-
-
-class DanishGroup(_DanishHelp, click.Group):
-    """A group whose commands describe --help in Danish."""
-
-    command_class = DanishCommand
+# Before any command is declared: click's own texts, and the types named in the help, become Danish.
+install()
 
 
 def handle_errors(command: F) -> F:
@@ -59,21 +49,27 @@ def handle_errors(command: F) -> F:
 
 
 class Day(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5; the floor is 8.2
-    """A date written ÅÅÅÅ-MM-DD, within the years the build can date itself by (Danish errors)."""
+    """A date as Danes write it (31-12-2026, 31.12.2026) or as ISO (2026-12-31), within the years a build can date."""
 
-    name = "ÅÅÅÅ-MM-DD"
+    name = "dato"
     # SOURCE_DATE_EPOCH cannot precede 1970, and a year after is added to some dates.
     EARLIEST = dt.date(1970, 1, 1)
     LATEST = dt.date(9998, 12, 31)
+    _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+    _DANISH = re.compile(r"(?P<day>\d{1,2})([-./])(?P<month>\d{1,2})\2(?P<year>\d{4})")
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             day = value
         else:
+            text = str(value).strip()
+            found = self._DANISH.fullmatch(text) or self._ISO.fullmatch(text)
+            if found is None:
+                self.fail(f"'{value}' er ikke en dato. Skriv den som DD-MM-ÅÅÅÅ, fx 31-12-2026.", param, ctx)
             try:
-                day = dt.date.fromisoformat(str(value).strip())
+                day = dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
             except ValueError:
-                self.fail(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD, fx 2026-12-31.", param, ctx)
+                self.fail(f"{text} er ikke en dato i kalenderen; tjek dag og måned.", param, ctx)
         if not self.EARLIEST <= day <= self.LATEST:
             self.fail(f"{day.isoformat()} skal ligge mellem {self.EARLIEST} og {self.LATEST}.", param, ctx)
         return day
@@ -81,11 +77,59 @@ class Day(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5;
 
 DAY = Day()
 
+
+class OneOf(click.ParamType):  # type: ignore[type-arg]
+    """One of a set of ids, written as the id or as a person reads it on the site ("Gennemførelse", "4. Klima …")."""
+
+    def __init__(self, name: str, choices: Choices) -> None:
+        self.name = name
+        self.choices = choices
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        found = match(str(value), self.choices)
+        if found is None:
+            hint = suggest(str(value), self.choices) or f" Vælg en af: {listed(self.choices)}."
+            self.fail(f"'{value}' er ikke en af mulighederne.{hint}", param, ctx)
+        return found
+
+
+def listed(choices: Choices) -> str:
+    """The choices as a person reads them: 'Idé (idea), Opstart (startup), …'."""
+    return ", ".join(f"{next(iter(names), key)} ({key})" for key, names in choices.items())
+
+
+class Amount(click.ParamType):  # type: ignore[type-arg]
+    """Whole kroner as Danes write them: 420.000, 420 000, 420000 or 420.000 kr."""
+
+    name = "beløb"
+    _GROUPED = re.compile(r"\d{1,3}(?:([. ])\d{3})?(?:\1\d{3})*")
+    _UNIT = re.compile(r"\s*(?:kr\.?|dkk)\s*$|\s*,-\s*$", re.IGNORECASE)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            amount = value
+        else:
+            text = self._UNIT.sub("", " ".join(str(value).split()).replace("\u00a0", " "))
+            text = re.sub(r",0+$", "", text)  # 420.000,00 is whole kroner
+            if re.search(r",\d|\.\d{1,2}$", text):
+                self.fail(f"'{value}' har øre; skriv beløbet i hele kroner, fx 420.000.", param, ctx)
+            if text.startswith("-"):
+                self.fail(f"'{value}' er negativt; skriv beløbet uden minus.", param, ctx)
+            if not (text.isdigit() or self._GROUPED.fullmatch(text)):
+                self.fail(f"'{value}' er ikke et beløb; skriv det i hele kroner, fx 420.000.", param, ctx)
+            amount = int(re.sub(r"[. ]", "", text))
+        if not 0 <= amount <= MAX_AMOUNT_DKK:
+            self.fail(f"{amount} kr. er ikke et muligt beløb.", param, ctx)
+        return amount
+
+
+AMOUNT = Amount()
+
 today_option = click.option(
     "--today",
     type=DAY,
     default=None,
-    help="Regn som om det var denne dato (ÅÅÅÅ-MM-DD); standard er i dag.",
+    help="Regn som om det var denne dato (DD-MM-ÅÅÅÅ); standard er i dag.",
 )
 
 

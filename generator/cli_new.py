@@ -1,30 +1,89 @@
-"""`handleplan new`: asks, in Danish, for what a project needs; every question is also an option."""
+"""`handleplan new`: asks, in Danish, for what a project needs; every question is also an option.
+
+The questions are the model's own field titles and descriptions, so they say what
+the guide and the editor say. An option that is given is not asked; start and end
+dates and the start-up requirements are asked only once a project is past the idea.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import click
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
-from generator.cli_common import DAY, DanishCommand, day_of, handle_errors, today_option
-from generator.errors import InvalidProgramme
-from generator.new_project import NewProject, Person, Signoff, create_project, project_id_from_title
-from generator.portfolio import load_programme
-from schema.checks import SIGNOFF_ROLES
+from generator.cli_common import AMOUNT, DAY, DanishCommand, OneOf, day_of, handle_errors, today_option
+from generator.click_danish import confirm
+from generator.errors import InvalidProgramme, ProjectExists
+from generator.new_project import project_id_from_title, write_new_project
+from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, load_programme
+from schema.choices import Choices, labelled, match
 from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.programme import Programme
-from schema.project import STATUS_LABELS, InfrastructureComponent, Scope, Status
+from schema.project import (
+    COMPONENT_LABELS,
+    STATUS_LABELS,
+    FollowsInfrastructure,
+    Project,
+    Scope,
+    Signoffs,
+    SmallProjectGovernance,
+    Status,
+)
+from schema.typing_tools import flatten, is_model
 
+STATUSES = labelled({status.value: label for status, label in STATUS_LABELS.items()})
+SCOPES = labelled({scope.value: scope.label for scope in Scope})
+COMPONENTS = labelled({component.value: label for component, label in COMPONENT_LABELS.items()})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_DATE = DAY
+_NUMBERED = re.compile(r"^\s*\d+\s*[.)]\s")
 
 
-def _email(value: str) -> str:
-    if not _EMAIL.match(value.strip()):
-        raise click.BadParameter("skriv en e-mailadresse, fx navn@norddjurs.dk")
+def field_info(path: str) -> list[FieldInfo]:
+    """The fields along a dotted path of the Project model ('owner.name'), through sections, lists and alternatives."""
+    model: type[BaseModel] | None = Project
+    infos = []
+    for key in path.split("."):
+        if model is None or key not in model.model_fields:
+            raise KeyError(path)
+        info = model.model_fields[key]
+        infos.append(info)
+        kinds = flatten(info.annotation)
+        kinds += [item for kind in kinds if get_origin(kind) is list for item in flatten(get_args(kind)[0])]
+        models = [kind for kind in kinds if is_model(kind)]
+        rest = path.split(".")[len(infos) :]
+        model = next((m for m in models if rest and rest[0] in m.model_fields), models[0] if models else None)
+    return infos
+
+
+def question(path: str) -> str:
+    """The question for a field: its title, with its section's where the title alone is not enough."""
+    titles = [info.title or "" for info in field_info(path)]
+    own = titles[-1]
+    if len(titles) == 1:
+        return own
+    section = titles[-2]
+    if own.lower() in section.lower() or section.lower() in own.lower():
+        return max(own, section, key=len)
+    return f"{section}: {own[0].lower()}{own[1:]}"
+
+
+def explanation(path: str) -> str:
+    """What the model says a field is."""
+    return field_info(path)[-1].description or ""
+
+
+def _option_help(path: str, extra: str = "") -> str:
+    return f"{question(path)}. {explanation(path)}{extra}".replace("..", ".")
+
+
+def _not_empty(value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("skriv noget; feltet må ikke være tomt")
     return value.strip()
 
 
@@ -36,59 +95,122 @@ def _slug(value: str) -> str:
     return value
 
 
-def _not_empty(value: str) -> str:
-    if not value.strip():
-        raise click.BadParameter("må ikke være tom")
+def _url(value: str) -> str:
+    if not re.match(r"^https?://\S+$", value.strip()):
+        raise click.BadParameter("skriv en webadresse, der begynder med https://")
     return value.strip()
 
 
-def _ask(value: Any, text: str, **prompt: Any) -> Any:
-    """The option's value if given, else the answer to a Danish prompt."""
-    return value if value is not None else click.prompt(text, **prompt)
+class Questions:
+    """The answers: from an option when it is given, else from a question in Danish."""
 
+    def __init__(self, answers: dict[str, Any], programme: Programme) -> None:
+        self.answers = answers
+        self.programme = programme
+        self.context = click.get_current_context()
 
-def _ask_checked(value: Any, text: str, check: Callable[[str], Any], **prompt: Any) -> Any:
-    """Like _ask, re-asking until the answer passes `check` (options are checked once)."""
-    if value is not None:
+    def given(self, name: str) -> bool:
+        """True when the option `name` was given."""
+        return self.answers[name] not in (None, ())
+
+    def _checked(self, name: str, check: Callable[[Any], Any]) -> Any:
+        """The option's value through `check`; a refusal names the option, as click's own errors do."""
         try:
-            return check(value)
+            return check(self.answers[name])
         except click.BadParameter as error:
-            raise click.UsageError(f"{text}: {error.message}") from None
-    return click.prompt(text, value_proc=check, **prompt)
+            param = next(p for p in self.context.command.params if p.name == name)
+            raise click.BadParameter(error.message, ctx=self.context, param=param) from None
+
+    def text(self, name: str, path: str, check: Callable[[str], Any] = _not_empty, hint: str = "") -> Any:
+        """A text answer for the field at `path`."""
+        if self.given(name):
+            return self._checked(name, check)
+        return self._ask(path, f"{question(path)}{hint}", value_proc=check)
+
+    def email(self, name: str, path: str) -> str:
+        """An e-mail address, with the municipality's own domain as the example."""
+        example = self.programme.example_email
+
+        def check(value: str) -> str:
+            if not _EMAIL.match(value.strip()):
+                raise click.BadParameter(f"skriv en e-mailadresse, fx {example}")
+            return value.strip()
+
+        result: str = self.text(name, path, check, hint=f" (fx {example})")
+        return result
+
+    def date(self, name: str, path: str) -> Any:
+        """A date, written as Danes write it or as ÅÅÅÅ-MM-DD."""
+        if self.given(name):
+            return self.answers[name]
+        return self._ask(path, f"{question(path)} (DD-MM-ÅÅÅÅ)", type=DAY)
+
+    def amount(self, name: str, path: str) -> int | None:
+        """Whole kroner; Enter for none (a benefit that is not counted in kroner)."""
+        if self.given(name):
+            value: int = self.answers[name]
+            return value
+
+        def read(value: str) -> int | None:
+            return AMOUNT.convert(value, None, None) if value.strip() else None
+
+        hint = " (fx 420.000; tryk Enter, hvis gevinsten ikke kan gøres op i kroner)"
+        result: int | None = self._ask(path, question(path) + hint, default="", show_default=False, value_proc=read)
+        return result
+
+    def choose(self, name: str, path: str, choices: Choices, *, default: str | None = None) -> str:
+        """One of `choices`, by number, id or name."""
+        if self.given(name):
+            one = OneOf(name, choices)
+            found: str = self._checked(name, lambda value: one.convert(value, None, None))
+            return found
+        return _pick(question(path), choices, multiple=False, default=default)[0]
+
+    def choose_several(self, name: str, path: str, choices: Choices) -> list[str]:
+        """One or more of `choices`, by numbers, ids or names separated by commas."""
+        if self.given(name):
+            one = OneOf(name, choices)
+            return list(dict.fromkeys(self._checked(name, lambda values: [one.convert(v, None, None) for v in values])))
+        return _pick(question(path), choices, multiple=True)
+
+    def _ask(self, path: str, text: str, **prompt: Any) -> Any:
+        described = explanation(path)
+        if described:
+            click.echo(described)
+        return click.prompt(text, **prompt)
 
 
-def _numbered_choice(title: str, choices: dict[str, str], *, multiple: bool) -> list[str]:
-    """Show numbered choices and read one number, or several separated by commas."""
-    keys = list(choices)
-    click.echo(title)
-    for number, key in enumerate(keys, start=1):
-        click.echo(f"  {number}. {choices[key]} ({key})")
+def _pick(title: str, choices: Choices, *, multiple: bool, default: str | None = None) -> list[str]:
+    """Show the choices numbered once (by their own numbers where they have them) and read the answer."""
+    names = {key: next(iter(labels), key) for key, labels in choices.items()}
+    own_numbers = all(_NUMBERED.match(name) for name in names.values())
+    numbers = {key: str(position) for position, key in enumerate(names, start=1)}
+    click.echo(f"{title}:")
+    for key, name in names.items():
+        click.echo(f"  {name}" if own_numbers else f"  {numbers[key]}. {name}")
+    by_number = {} if own_numbers else {number: key for key, number in numbers.items()}
+
+    def one(part: str) -> str:
+        found = by_number.get(part.strip().rstrip(".")) or match(part, choices)
+        if found is None:
+            raise click.BadParameter(f"'{part.strip()}' er ikke en af mulighederne; skriv et nummer fra listen")
+        return found
 
     def parse(answer: str) -> list[str]:
-        picked = []
-        for part in re.split(r"[,\s]+", answer.strip()):
-            if part.isdigit() and 1 <= int(part) <= len(keys):
-                picked.append(keys[int(part) - 1])
-            elif part in choices:
-                picked.append(part)
-            elif part:
-                raise click.BadParameter(f"'{part}' er ikke et af numrene 1-{len(keys)}")
-        if not picked or (not multiple and len(picked) > 1):
-            raise click.BadParameter("vælg ét nummer" if not multiple else "vælg mindst ét nummer")
-        return list(dict.fromkeys(picked))
+        parts = [p for chunk in re.split(r"[,;]", answer) for p in _split_numbers(chunk) if p.strip()]
+        if not parts or (len(parts) > 1 and not multiple):
+            raise click.BadParameter("vælg mindst ét nummer" if multiple else "vælg ét nummer")
+        return list(dict.fromkeys(one(part) for part in parts))
 
-    result: list[str] = click.prompt("Vælg numre adskilt af komma" if multiple else "Vælg et nummer", value_proc=parse)
-    return result
+    ask = "Vælg et eller flere numre, adskilt af komma" if multiple else "Vælg et nummer"
+    shown_default = None if default is None else numbers[default]
+    picked: list[str] = click.prompt(ask, default=shown_default, value_proc=parse)
+    return picked
 
 
-def _choose(given: tuple[str, ...] | str | None, title: str, choices: dict[str, str], multiple: bool) -> list[str]:
-    if given:
-        values = list(given) if isinstance(given, tuple) else [given]
-        unknown = [v for v in values if v not in choices]
-        if unknown:
-            raise click.UsageError(f"{title}: ukendt værdi {', '.join(unknown)}; mulige: {', '.join(choices)}")
-        return values
-    return _numbered_choice(title, choices, multiple=multiple)
+def _split_numbers(chunk: str) -> list[str]:
+    # "3 5" is two numbers; "Klima og ressourcer" is one name.
+    return chunk.split() if re.fullmatch(r"[\d.\s]+", chunk) else [chunk]
 
 
 def _programme(root: Path) -> Programme:
@@ -98,39 +220,73 @@ def _programme(root: Path) -> Programme:
     return programme
 
 
+def _free_id(root: Path, asked: Questions, title: str) -> str:
+    """The project's id: given, or made from the title (asking for another when that one is taken)."""
+
+    def taken(project_id: str) -> bool:
+        return (root / PROJECTS_DIR / f"{project_id}{PROJECT_SUFFIX}").exists()
+
+    if asked.given("project_id"):
+        project_id: str = asked.text("project_id", "title", _slug)
+        if taken(project_id):
+            raise ProjectExists(path=root / PROJECTS_DIR / f"{project_id}{PROJECT_SUFFIX}")
+        return project_id
+    project_id = project_id_from_title(title)
+    while taken(project_id):
+        click.echo(f"Der findes allerede et projekt med id'et {project_id}.")
+        project_id = click.prompt("Id (filnavnet uden .yaml)", default=f"{project_id}-2", value_proc=_slug)
+    return project_id
+
+
 @click.command("new", cls=DanishCommand)
-@click.option("--title", help="Projektets navn.")
+@click.option("--title", help=_option_help("title"))
 @click.option("--id", "project_id", help="Filnavnet uden .yaml; standard dannes af titlen.")
-@click.option("--summary", help="Kort beskrivelse af projektet.")
-@click.option("--status", type=click.Choice([s.value for s in Status]), help="Status; standard er idea.")
-@click.option("--focus-area", "focus_areas", multiple=True, help="Fokusområdets id; kan gentages.")
-@click.option("--scope", type=click.Choice([s.value for s in Scope]), help="local eller common.")
-@click.option("--initiative", help="Fælleskommunalt initiativ (ved scope common).")
-@click.option("--initiative-body", help="Organisationen bag initiativet, fx KOMBIT.")
-@click.option("--initiative-url", help="Link til initiativet.")
-@click.option("--anchoring", help="Det centrale team eller et fagområde (id).")
-@click.option("--owner-name", help="Projektejerens navn.")
-@click.option("--owner-email", help="Projektejerens e-mail.")
-@click.option("--lead-name", help="Projektlederens navn.")
-@click.option("--lead-email", help="Projektlederens e-mail.")
-@click.option("--start", type=_DATE, help="Planlagt start (ÅÅÅÅ-MM-DD).")
-@click.option("--end", type=_DATE, help="Planlagt slut (ÅÅÅÅ-MM-DD).")
-@click.option("--dpo-name", help="Databeskyttelsesrådgiveren, der har godkendt.")
-@click.option("--dpo-date", type=_DATE, help="Dato for databeskyttelsesrådgiverens godkendelse.")
-@click.option("--security-name", help="Informationssikkerhedskoordinatoren, der har godkendt.")
-@click.option("--security-date", type=_DATE, help="Dato for informationssikkerhedskoordinatorens godkendelse.")
-@click.option("--it-name", help="Den i IT og Digitalisering, der har godkendt.")
-@click.option("--it-date", type=_DATE, help="Dato for IT og Digitaliserings godkendelse.")
-@click.option("--small-project-reason", help="Et lille projekt på alternativ model: begrundelsen.")
-@click.option("--business-case", help="Businesscasens reference (sagsnummer eller link).")
-@click.option("--benefit", help="Den vigtigste forventede gevinst.")
+@click.option("--summary", help=_option_help("summary"))
 @click.option(
-    "--benefit-amount", type=click.IntRange(min=0), help="Gevinstens beløb i kr. pr. år (udelad for kvalitativ)."
+    "--status",
+    metavar="STATUS",
+    help="Status, fx Idé, Gennemførelse eller execution; når der spørges, vælger Enter Idé.",
 )
-@click.option("--benefit-owner", help="Gevinstejeren.")
-@click.option("--benefit-date", type=_DATE, help="Hvornår gevinsten skal være realiseret.")
-@click.option("--component", "components", multiple=True, help="Komponent i den fælleskommunale infrastruktur.")
-@click.option("--deviation", help="Begrundet afvigelse fra den fælleskommunale infrastruktur.")
+@click.option(
+    "--focus-area",
+    "focus_areas",
+    metavar="FOKUSOMRÅDE",
+    multiple=True,
+    help=_option_help("focus_areas", " Kan gentages."),
+)
+@click.option("--scope", metavar="OMFANG", help="Omfang: Lokalt (local) eller Fælleskommunalt (common).")
+@click.option("--initiative", help=_option_help("common_initiative.name"))
+@click.option("--initiative-body", help=_option_help("common_initiative.body"))
+@click.option("--initiative-url", help=_option_help("common_initiative.url"))
+@click.option("--anchoring", metavar="FORANKRING", help=_option_help("anchoring"))
+@click.option("--owner-name", help=_option_help("owner.name"))
+@click.option("--owner-email", help=_option_help("owner.email"))
+@click.option("--lead-name", help=_option_help("lead.name"))
+@click.option("--lead-email", help=_option_help("lead.email"))
+@click.option("--start", type=DAY, help=_option_help("start"))
+@click.option("--end", type=DAY, help=_option_help("end"))
+@click.option("--dpo-name", help=_option_help("signoffs.dpo.name"))
+@click.option("--dpo-date", type=DAY, help=_option_help("signoffs.dpo.date"))
+@click.option("--security-name", help=_option_help("signoffs.security.name"))
+@click.option("--security-date", type=DAY, help=_option_help("signoffs.security.date"))
+@click.option("--it-name", help=_option_help("signoffs.it.name"))
+@click.option("--it-date", type=DAY, help=_option_help("signoffs.it.date"))
+@click.option("--small-project-reason", help=_option_help("governance.reason"))
+@click.option("--business-case", help=_option_help("governance.business_case.reference"))
+@click.option("--benefit", help=_option_help("governance.business_case.benefits.description"))
+@click.option(
+    "--benefit-amount", type=AMOUNT, help=_option_help("governance.business_case.benefits.amount_dkk_per_year")
+)
+@click.option("--benefit-owner", help=_option_help("governance.business_case.benefits.owner"))
+@click.option("--benefit-date", type=DAY, help=_option_help("governance.business_case.benefits.realisation_date"))
+@click.option(
+    "--component",
+    "components",
+    metavar="KOMPONENT",
+    multiple=True,
+    help=_option_help("infrastructure.components", " Kan gentages."),
+)
+@click.option("--deviation", help=_option_help("infrastructure.deviation"))
 @today_option
 @click.pass_obj
 @handle_errors
@@ -138,76 +294,83 @@ def new_command(root: Path, /, **answers: Any) -> None:
     """Opret et nyt projekt: spørger om det nødvendige og skriver projects/<id>.yaml.
 
     Alle spørgsmål kan også gives som tilvalg, så kommandoen kan bruges i scripts.
-    Filen tjekkes, før den skrives, og et eksisterende projekt overskrives aldrig.
+    Valg kan skrives med nummer, id eller navn, som de står på intranettet, og
+    datoer som 31-12-2026. Filen tjekkes, før den skrives, og et eksisterende
+    projekt overskrives aldrig.
 
-    Eksempel: handleplan new --title "Digital pladsanvisning" --status idea
+    Eksempel: handleplan new --title "Digital pladsanvisning" --status Idé
     """
     programme = _programme(root)
-    title = _ask_checked(answers["title"], "Projektets navn", _not_empty)
-    project_id = _ask_checked(answers["project_id"] or project_id_from_title(title), "Id", _slug)
-    summary = _ask_checked(answers["summary"], "Kort beskrivelse (formål og målgruppe)", _not_empty)
-    status_labels = {s.value: label for s, label in STATUS_LABELS.items()}
-    status = answers["status"] or _choose(None, "Status", status_labels, multiple=False)[0]
-    areas = {a.id: f"{a.number}. {a.title}" for a in programme.focus_areas_by_id.values()}
-    focus_areas = _choose(answers["focus_areas"], "Fokusområder", areas, multiple=True)
-    scope = answers["scope"] or _choose(None, "Omfang", {s.value: s.label for s in Scope}, multiple=False)[0]
-    initiative = None
-    if scope == Scope.COMMON.value:
-        initiative = (
-            _ask_checked(answers["initiative"], "Fælleskommunalt initiativ", _not_empty),
-            _ask_checked(answers["initiative_body"], "Organisationen bag (fx KL, KOMBIT)", _not_empty),
-            _ask_checked(answers["initiative_url"], "Link til initiativet (https://…)", _not_empty),
-        )
-    anchoring = _choose(answers["anchoring"], "Forankring", programme.anchorings, multiple=False)[0]
-    owner = Person(
-        _ask_checked(answers["owner_name"], "Projektejerens navn", _not_empty),
-        _ask_checked(answers["owner_email"], "Projektejerens e-mail", _email),
-    )
-    lead = Person(
-        _ask_checked(answers["lead_name"], "Projektlederens navn", _not_empty),
-        _ask_checked(answers["lead_email"], "Projektlederens e-mail", _email),
-    )
-    start = _ask(answers["start"], "Planlagt start (ÅÅÅÅ-MM-DD)", type=_DATE)
-    end = _ask(answers["end"], "Planlagt slut (ÅÅÅÅ-MM-DD)", type=_DATE)
-    new = NewProject(title, summary, status, focus_areas, scope, anchoring, owner, lead, start, end)
-    new.initiative = initiative
-    if status != Status.IDEA.value:
-        _ask_start_up(new, answers)
-    path = create_project(root, project_id, new, day_of(answers["today"]))
+    asked = Questions(answers, programme)
+    title = asked.text("title", "title")
+    project_id = _free_id(root, asked, title)
+    data: dict[str, Any] = {"title": title, "summary": asked.text("summary", "summary")}
+    status = asked.choose("status", "status", STATUSES, default=Status.IDEA.value)
+    data["status"] = status
+    data["focus_areas"] = asked.choose_several("focus_areas", "focus_areas", programme.focus_area_choices)
+    data["scope"] = asked.choose("scope", "scope", SCOPES)
+    if data["scope"] == Scope.COMMON.value:
+        data["common_initiative"] = {
+            "name": asked.text("initiative", "common_initiative.name"),
+            "body": asked.text("initiative_body", "common_initiative.body"),
+            "url": asked.text("initiative_url", "common_initiative.url", _url),
+        }
+    data["anchoring"] = asked.choose("anchoring", "anchoring", programme.anchoring_choices)
+    for role in ("owner", "lead"):
+        data[role] = {
+            "name": asked.text(f"{role}_name", f"{role}.name"),
+            "email": asked.email(f"{role}_email", f"{role}.email"),
+        }
+    past_idea = Status(status).is_past_idea
+    for key in ("start", "end"):  # an idea has no plan yet
+        data[key] = asked.date(key, key) if past_idea or asked.given(key) else None
+    if past_idea:
+        click.echo("Projektet er ud over idéfasen: programmet kræver godkendelser, styring og infrastruktur.")
+        data |= _start_up(asked)
+    path = write_new_project(root, project_id, data, day_of(answers["today"]))
     click.echo(f"Oprettede {path}. Udfyld det, der står som TODO, og opret en pull request.")
 
 
-def _ask_start_up(new: NewProject, answers: dict[str, Any]) -> None:
+def _start_up(asked: Questions) -> dict[str, Any]:
     """What the programme requires once a project has left the idea bank."""
-    click.echo("Projektet er ud over idéfasen: programmet kræver godkendelser, styring og infrastruktur.")
-    for key, role in SIGNOFF_ROLES.items():
-        name = _ask_checked(answers[f"{key}_name"], f"Godkendt af {role} (navn)", _not_empty)
-        date = _ask(answers[f"{key}_date"], f"Dato for godkendelsen fra {role} (ÅÅÅÅ-MM-DD)", type=_DATE)
-        new.signoffs[key] = Signoff(name, date)
-    reason = answers["small_project_reason"]
-    reference = answers["business_case"]
-    if reason is None and reference is None:
-        small = click.confirm("Er det et lille projekt på en alternativ model (uden businesscase)?", default=False)
-        if small:
-            reason = _ask_checked(None, "Begrundelse for den alternative model", _not_empty)
-    if reason is not None:
-        new.small_project_reason = reason
-    else:
-        new.business_case = (
-            _ask_checked(reference, "Businesscasens reference (sagsnummer eller link)", _not_empty),
-            _ask_checked(answers["benefit"], "Den vigtigste forventede gevinst", _not_empty),
-            answers["benefit_amount"]
-            if answers["benefit_amount"] is not None or answers["benefit"] is not None
-            else click.prompt("Beløb i kr. pr. år (0 for en kvalitativ gevinst)", type=click.IntRange(min=0)) or None,
-            _ask_checked(answers["benefit_owner"], "Gevinstejer", _not_empty),
-            _ask(answers["benefit_date"], "Gevinsten realiseres senest (ÅÅÅÅ-MM-DD)", type=_DATE),
-        )
-    components = {c.value: c.label for c in InfrastructureComponent}
-    if answers["deviation"]:
-        new.infrastructure_deviation = answers["deviation"]
-    elif answers["components"]:
-        new.infrastructure_components = _choose(answers["components"], "Komponenter", components, multiple=True)
-    elif click.confirm("Følger projektet den fælleskommunale infrastruktur?", default=True):
-        new.infrastructure_components = _choose(None, "Hvilke komponenter bruges", components, multiple=True)
-    else:
-        new.infrastructure_deviation = _ask_checked(None, "Begrundelse for afvigelsen", _not_empty)
+    signoffs = {
+        key: {
+            "name": asked.text(f"{key}_name", f"signoffs.{key}.name"),
+            "date": asked.date(f"{key}_date", f"signoffs.{key}.date"),
+        }
+        for key in Signoffs.model_fields
+    }
+    return {"signoffs": signoffs, "governance": _governance(asked), "infrastructure": _infrastructure(asked)}
+
+
+def _governance(asked: Questions) -> dict[str, Any]:
+    small_project = str(SmallProjectGovernance.model_config.get("title"))
+    if asked.given("small_project_reason") or (
+        not asked.given("business_case") and confirm(f"Er det et {small_project.lower()}?", default=False)
+    ):
+        return {"model": "small_project", "reason": asked.text("small_project_reason", "governance.reason")}
+    reference = asked.text("business_case", "governance.business_case.reference")
+    benefits = "governance.business_case.benefits"
+    benefit: dict[str, Any] = {"description": asked.text("benefit", f"{benefits}.description")}
+    # A script that gives the benefit and no amount means a benefit not counted in kroner.
+    scripted = asked.given("benefit")
+    benefit["amount_dkk_per_year"] = (
+        asked.answers["benefit_amount"]
+        if scripted
+        else asked.amount("benefit_amount", f"{benefits}.amount_dkk_per_year")
+    )
+    benefit["owner"] = asked.text("benefit_owner", f"{benefits}.owner")
+    benefit["realisation_date"] = asked.date("benefit_date", f"{benefits}.realisation_date")
+    return {"model": "project_model", "business_case": {"reference": reference, "benefits": [benefit]}}
+
+
+def _infrastructure(asked: Questions) -> dict[str, Any]:
+    follows = str(FollowsInfrastructure.model_config.get("title"))
+    if asked.given("deviation"):
+        return {"follows": False, "deviation": asked.text("deviation", "infrastructure.deviation")}
+    if asked.given("components") or confirm(f"Projektet {follows[0].lower()}{follows[1:]}?", default=True):
+        return {
+            "follows": True,
+            "components": asked.choose_several("components", "infrastructure.components", COMPONENTS),
+        }
+    return {"follows": False, "deviation": asked.text("deviation", "infrastructure.deviation")}

@@ -40,24 +40,26 @@ def project_text(data: Mapping[str, Any], *, hints: bool = True) -> str:
 def _mapping(data: Mapping[str, Any], model: type[BaseModel] | None, depth: int, *, hints: bool) -> list[str]:
     lines: list[str] = []
     indent = _INDENT * depth
-    for key in _ordered_keys(data, model):
-        value = data[key]
+    # With hints, every field of the model has its place: a value, or a hint where it is left out.
+    keys = _ordered_keys({**dict.fromkeys(model.model_fields), **data} if hints and model else data, model)
+    for key in keys:
+        value = data.get(key)
         info = model.model_fields.get(key) if model else None
         if value is None:
+            if hints and info is not None:
+                lines += _hint(key, info)
             continue
         sub_model = _model_for(info, value) if info else None
         if isinstance(value, Mapping):
-            lines.append(f"{indent}{key}:")
+            lines.append(f"{indent}{scalar(key)}:")
             lines += _mapping(value, sub_model, depth + 1, hints=False)
         elif isinstance(value, list) and value:
-            lines.append(f"{indent}{key}:")
+            lines.append(f"{indent}{scalar(key)}:")
             lines += _sequence(value, sub_model, depth + 1)
         elif isinstance(value, list):
-            lines.append(f"{indent}{key}: []")
+            lines.append(f"{indent}{scalar(key)}: []")
         else:
-            lines.append(f"{indent}{key}: {scalar(value)}")
-    if hints and model is not None:
-        lines += [line for key, info in model.model_fields.items() if key not in data for line in _hint(key, info)]
+            lines.append(f"{indent}{scalar(key)}: {scalar(value)}")
     return lines
 
 
@@ -89,12 +91,19 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN_ID.fullmatch(text) and text not in _YAML_WORDS:
         return text  # an id such as `execution` or `borger-teknologi-lokaldemokrati` reads as it is
-    return json.dumps(text, ensure_ascii=False)
+    return _NOT_YAML_TEXT.sub(_escape, json.dumps(text, ensure_ascii=False))
 
 
 # Lower-case words that YAML reads as themselves; anything starting with a digit stays quoted.
 _PLAIN_ID = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+# What JSON leaves raw but YAML may not hold raw: characters outside YAML's printable set,
+# and the line breaks YAML knows and JSON does not (NEL would be folded into a space).
+_NOT_YAML_TEXT = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _ordered_keys(data: Mapping[str, Any], model: type[BaseModel] | None) -> list[str]:
@@ -111,7 +120,7 @@ def _model_for(info: FieldInfo, value: Any) -> type[BaseModel] | None:
     """The model a section or list item is read as; for alternatives, the one its choosing key names."""
     kinds = flatten(info.annotation)
     kinds += [t for kind in kinds if get_origin(kind) is list for t in flatten(get_args(kind)[0])]
-    models = [t for t in kinds if is_model(t)]
+    models: list[type[BaseModel]] = [t for t in kinds if is_model(t)]
     sample = value[0] if isinstance(value, list) and value else value
     for model in models:
         for key, field in model.model_fields.items():
@@ -122,38 +131,54 @@ def _model_for(info: FieldInfo, value: Any) -> type[BaseModel] | None:
     return first
 
 
-def _example_scalar(value: Any) -> str:
-    """An example in a comment: a date example (kept as text in the model) is shown as a date."""
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value).isoformat()
-        except ValueError:
-            pass
-    return scalar(value)
-
-
 def _hint(key: str, info: FieldInfo) -> list[str]:
-    """A commented TODO for a field left out: what it is, and its example written as YAML."""
+    """A commented TODO for a field left out: what it is, and an example written as YAML."""
     if info.is_required():
         return []
     title = info.title or key
     when = requirement(key, info)
     title = f"{title} ({when.lower()})" if when not in (NOT_REQUIRED, ALWAYS) else title
     lines = [f"# TODO: {title}: {info.description}" if info.description else f"# TODO: {title}"]
-    example = info.examples[0] if info.examples else None
-    sub_model = next((t for t in flatten(info.annotation) if is_model(t)), None)
-    if example is not None:
-        shown = (
-            [f"# {key}:", *(f"#   - {_example_scalar(item)}" for item in example)]
-            if isinstance(example, list)
-            else [f"# {key}: {_example_scalar(example)}"]
-        )
-        return lines + shown
-    if sub_model is not None:
-        fields = [
-            f"#   {name}: {_example_scalar(field.examples[0])}"
-            for name, field in sub_model.model_fields.items()
-            if field.examples and not isinstance(field.examples[0], list)
-        ]
-        return [*lines, f"# {key}:", *fields] if fields else lines
-    return lines
+    example = _example(key, info)
+    if example is None or example == [] or example == {}:
+        return lines
+    return lines + ["# " + line for line in _mapping({key: example}, Project, 0, hints=False)]
+
+
+def _example(path: str, info: FieldInfo) -> Any:
+    """The field's own example, else one built from its section's examples; None if there is none."""
+    if info.examples:
+        return _typed(info.examples[0], info)
+    kinds = flatten(info.annotation)
+    literals = [get_args(kind)[0] for kind in kinds if get_origin(kind) is Literal]
+    if literals:
+        return literals[0]
+    for kind in kinds:
+        if is_model(kind):
+            return _model_example(path, kind)
+        if get_origin(kind) is list:
+            item = next((t for t in flatten(get_args(kind)[0]) if is_model(t)), None)
+            return [_model_example(path, item)] if item is not None else None
+    return None
+
+
+def _model_example(path: str, model: type[BaseModel]) -> dict[str, Any]:
+    """An example of a section: the fields a lead must or should fill in, each with its example."""
+    example = {}
+    for key in _ordered_keys(model.model_fields, model):
+        info = model.model_fields[key]
+        wanted = info.is_required() or info.examples or requirement(f"{path}.{key}", info) != NOT_REQUIRED
+        value = _example(f"{path}.{key}", info) if wanted else None
+        if value is not None:
+            example[key] = value
+    return example
+
+
+def _typed(example: Any, info: FieldInfo) -> Any:
+    """An example as the field holds it: date examples are text in the model, shown as dates."""
+    if isinstance(example, str) and dt.date in flatten(info.annotation):
+        try:
+            return dt.date.fromisoformat(example)
+        except ValueError:
+            return example
+    return example

@@ -114,7 +114,7 @@ def test_json_format_is_machine_readable(runner: CliRunner, make_portfolio: Port
     [
         pytest.param(["validate", "--format", "xml"], id="unknown-format"),
         pytest.param(["validate", "no/such/file.yaml"], id="missing-path"),
-        pytest.param(["validate", "--today", "24-11-2026"], id="malformed-date"),
+        pytest.param(["validate", "--today", "2026-24-11"], id="malformed-date"),
         pytest.param(["frobnicate"], id="unknown-command"),
     ],
 )
@@ -137,7 +137,7 @@ def test_schema_check_reports_stale_and_write_fixes_it(runner: CliRunner, make_p
     code, out, _ = invoke(runner, root, "schema")
     assert code == 0 and "Skrev" in out
     code, out, _ = invoke(runner, root, "schema", "--check")
-    assert (code, out) == (0, "JSON-skemaerne er opdaterede.\n")
+    assert (code, out) == (0, "De genererede filer er opdaterede.\n")
 
 
 def test_schema_refuses_a_broken_programme(runner: CliRunner, make_portfolio: PortfolioFactory) -> None:

@@ -1,4 +1,4 @@
-"""handleplan new, export and report, through click's CliRunner."""
+"""handleplan export and report, through click's CliRunner (new: tests/test_new.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from openpyxl.utils import get_column_letter
 
 from generator import cli_common
 from generator.cli import main
-from generator.new_project import project_id_from_title
-from generator.portfolio import load_portfolio
 from tests.conftest import TODAY, dump_project, valid_project
 from tests.test_site import copy_repository
 
@@ -31,151 +29,6 @@ def invoke(root: Path, *args: str, input: str | None = None) -> Any:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return copy_repository(tmp_path / "repo")
-
-
-def problems(root: Path, project_id: str) -> list[str]:
-    portfolio = load_portfolio(root, [root / "projects" / f"{project_id}.yaml"], today=TODAY)
-    return [f"{f.code} {f.severity.value}" for checked in portfolio.files for f in checked.findings]
-
-
-@pytest.mark.parametrize(
-    ("title", "expected"),
-    [
-        ("Skærmbesøg i ældreplejen", "skaermbesoeg-i-aeldreplejen"),
-        ("Åben data: Økonomi & HR (fase 2)", "aaben-data-oekonomi-hr-fase-2"),
-        ("Café-booking", "cafe-booking"),
-        ("!!!", "projekt"),
-    ],
-)
-def test_an_id_is_made_from_a_danish_title(title: str, expected: str) -> None:
-    assert project_id_from_title(title) == expected
-
-
-IDEA_ANSWERS = "\n".join(
-    [
-        "Digital pladsanvisning",  # title
-        "Forældre søger plads i dagtilbud digitalt.",  # summary
-        "1",  # status: idé
-        "3, 5",  # focus areas
-        "1",  # scope: local
-        "4",  # anchoring: dagtilbud
-        "Hanne Ejer",
-        "he@norddjurs.dk",
-        "Lars Leder",
-        "ikke-en-adresse",  # refused, asked again
-        "ll@norddjurs.dk",
-        "2026-01-05",
-        "2026-12-18",
-    ]
-)
-
-
-def test_new_asks_in_danish_and_writes_a_valid_idea(repo: Path) -> None:
-    result = invoke(repo, "new", *DAY, input=IDEA_ANSWERS + "\n")
-    assert result.exit_code == 0, result.output
-    assert "Fokusområder" in result.output and "1. Borger, teknologi og lokaldemokratiet" in result.output
-    assert "Error: skriv en e-mailadresse, fx navn@norddjurs.dk" in result.output
-    path = repo / "projects" / "digital-pladsanvisning.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/project.schema.json\n")
-    assert "focus_areas:\n  - sammenhaengende-forloeb\n  - data-styring\n" in text
-    assert "# TODO" in text
-    assert [p for p in problems(repo, "digital-pladsanvisning") if p.endswith("error")] == []
-
-
-START_UP_OPTIONS = [
-    "--title",
-    'Robot i "lønnen": fase 2',
-    "--summary",
-    "Robotter bogfører lønrefusioner.",
-    "--status",
-    "execution",
-    "--focus-area",
-    "digital-transformation",
-    "--scope",
-    "common",
-    "--initiative",
-    "Fælles robotter",
-    "--initiative-body",
-    "KL",
-    "--initiative-url",
-    "https://kl.dk",
-    "--anchoring",
-    "hr-og-loen",
-    "--owner-name",
-    "Ejer",
-    "--owner-email",
-    "ejer@norddjurs.dk",
-    "--lead-name",
-    "Leder",
-    "--lead-email",
-    "leder@norddjurs.dk",
-    "--start",
-    "2026-02-01",
-    "--end",
-    "2027-01-31",
-    "--dpo-name",
-    "D",
-    "--dpo-date",
-    "2026-01-10",
-    "--security-name",
-    "S",
-    "--security-date",
-    "2026-01-11",
-    "--it-name",
-    "I",
-    "--it-date",
-    "2026-01-12",
-    "--business-case",
-    "Sag 81.00.00-A00-1-26",
-    "--benefit",
-    "Færre manuelle posteringer",
-    "--benefit-amount",
-    "250000",
-    "--benefit-owner",
-    "Lønchefen",
-    "--benefit-date",
-    "2027-12-31",
-    "--component",
-    "organisation",
-]
-
-
-def test_new_runs_from_options_alone_and_passes_every_rule(repo: Path) -> None:
-    result = invoke(repo, "new", *DAY, *START_UP_OPTIONS, input="")
-    assert result.exit_code == 0, result.output
-    project_id = "robot-i-loennen-fase-2"
-    text = (repo / "projects" / f"{project_id}.yaml").read_text(encoding="utf-8")
-    assert 'title: "Robot i \\"lønnen\\": fase 2"' in text
-    assert [p for p in problems(repo, project_id) if p.endswith("error")] == []
-
-
-def test_new_never_overwrites(repo: Path) -> None:
-    before = (repo / "projects" / "aula.yaml").read_bytes()
-    result = invoke(repo, "new", *DAY, *START_UP_OPTIONS, "--id", "aula", input="")
-    assert result.exit_code == 1
-    assert "findes allerede og overskrives ikke" in result.stderr
-    assert (repo / "projects" / "aula.yaml").read_bytes() == before
-
-
-@pytest.mark.parametrize(
-    ("option", "value", "message"),
-    [
-        ("--focus-area", "klima", "ukendt værdi klima"),
-        ("--anchoring", "teknik", "ukendt værdi teknik"),
-        ("--lead-email", "leder", "skriv en e-mailadresse"),
-        ("--id", "Robot_2", "brug små bogstaver"),
-    ],
-)
-def test_new_refuses_bad_options_as_usage_errors(repo: Path, option: str, value: str, message: str) -> None:
-    options = list(START_UP_OPTIONS)
-    if option in options:
-        options[options.index(option) + 1] = value
-    else:
-        options += [option, value]
-    result = invoke(repo, "new", *DAY, *options, input="")
-    assert result.exit_code == 2
-    assert message in result.stderr
 
 
 def test_export_csv_opens_in_danish_excel(repo: Path, tmp_path: Path) -> None:
