@@ -13,11 +13,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from schema.catalogue import rule_catalogue
 from schema.project import Project
 from schema.reference import ALWAYS, NOT_REQUIRED, requirement
 from schema.typing_tools import flatten, is_model
@@ -131,10 +133,15 @@ def _model_for(info: FieldInfo, value: Any) -> type[BaseModel] | None:
     return first
 
 
+@cache
+def _conditional_fields() -> frozenset[str]:
+    return frozenset(path for rule in rule_catalogue().values() if rule.when for path in rule.requires)
+
+
 def _hint(key: str, info: FieldInfo) -> list[str]:
     """A commented TODO for a field left out: what it is, and an example written as YAML."""
-    if info.is_required():
-        return []
+    if info.is_required() or key in _conditional_fields():
+        return []  # a field required only under a condition (common_initiative) would invite an error
     title = info.title or key
     when = requirement(key, info)
     title = f"{title} ({when.lower()})" if when not in (NOT_REQUIRED, ALWAYS) else title
