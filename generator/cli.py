@@ -23,6 +23,7 @@ from generator.cli_common import (
     today_option,
     warn_if_history_failed,
 )
+from generator.cli_from_issue import from_issue_command
 from generator.cli_new import new_command
 from generator.errors import PortfolioHasErrors
 from generator.export import FORMATS as EXPORT_FORMATS
@@ -32,7 +33,7 @@ from generator.portfolio import load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
 from generator.render import render_report
 from generator.report import FORMATS, format_report, one_line
-from generator.schemas import write_schemas
+from generator.schemas import drift_note, relative_path, stale_generated_files, stale_note, write_generated_files
 from generator.views import build_site_data
 
 
@@ -52,7 +53,7 @@ def main(context: click.Context, root: Path) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[STIER]...")
 @click.option(
     "--format",
     "output_format",
@@ -67,7 +68,7 @@ def main(context: click.Context, root: Path) -> None:
 def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.date | None) -> None:
     """Tjek projektfilerne mod programmets regler.
 
-    Uden PATHS tjekkes alle projekter i projects/. Afslutter med 0, når der ingen
+    Uden STIER tjekkes alle projekter i projects/. Afslutter med 0, når der ingen
     fejl er (advarsler tæller ikke), og med 1 ved mindst én fejl.
 
     Eksempel: handleplan validate projects/borgerblikket.yaml
@@ -76,6 +77,7 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
     portfolio = load_portfolio(root, paths, today=day_of(today), last_changed=history.last_changed)
     click.echo(format_report(portfolio, output_format), nl=False)
     warn_if_history_failed(history)
+    _warn_if_generated_files_drifted(root)
     if portfolio.error_count:
         sys.exit(1)
 
@@ -110,10 +112,19 @@ def build(root: Path, today: dt.date | None) -> None:
     click.echo(
         f"Byggede {result.pages} sider ({result.written} ændret, {result.removed} fjernet) til {result.site_dir}."
     )
+    _warn_if_generated_files_drifted(root)
 
 
 def _tell_waiting(text: str) -> None:
     click.echo(text, err=True)
+
+
+def _warn_if_generated_files_drifted(root: Path) -> None:
+    # A warning, not a failure: the projects and the site are right; the pull-request
+    # workflow's `schema --check` is what fails on it.
+    note = drift_note(root)
+    if note is not None:
+        click.echo(f"Bemærk: {note}", err=True)
 
 
 @main.command()
@@ -134,8 +145,8 @@ def serve(root: Path, dev_addr: str, today: dt.date | None) -> None:
 
 
 @main.command()
-@click.argument("base")
-@click.argument("head", required=False)
+@click.argument("base", metavar="FRA")
+@click.argument("head", required=False, metavar="[TIL]")
 @click.option(
     "--format",
     "output_format",
@@ -150,7 +161,7 @@ def serve(root: Path, dev_addr: str, today: dt.date | None) -> None:
 def diff(root: Path, base: str, head: str | None, output_format: str, today: dt.date | None) -> None:
     """Vis ændringerne i porteføljen mellem to git-revisioner.
 
-    BASE og HEAD er git-revisioner (en commit, en gren, et tag). Uden HEAD
+    FRA og TIL er git-revisioner (en commit, en gren, et tag). Uden TIL
     sammenlignes med arbejdskopien. Filerne læses fra git, så intet skal
     tjekkes ud.
 
@@ -216,7 +227,7 @@ def export(root: Path, output_format: str, output: Path | None, delimiter: str, 
     "--since",
     type=DAY,
     default=None,
-    help="Vis ændringer fra denne dato (ÅÅÅÅ-MM-DD); standard er første dag i forrige måned.",
+    help="Vis ændringer fra denne dato (DD-MM-ÅÅÅÅ); standard er første dag i forrige måned.",
 )
 @click.option(
     "--output",
@@ -247,24 +258,26 @@ def report(root: Path, since: dt.date | None, output: Path | None, today: dt.dat
 
 
 @main.command()
-@click.option("--check", is_flag=True, help="Skriv intet; afslut med 1, hvis de gemte skemaer er forældede.")
+@click.option("--check", is_flag=True, help="Skriv intet; afslut med 1, hvis de gemte filer er forældede.")
 @click.pass_obj
 @handle_errors
 def schema(root: Path, check: bool) -> None:
-    """Skriv JSON-skemaerne til editorer i schema/ ud fra datamodellen.
+    """Skriv de filer, der laves ud fra datamodellen og focus_areas.yaml.
 
-    Editorer med YAML-understøttelse bruger dem til at foreslå felter og vise
-    forklaringer, mens man skriver.
+    Det er JSON-skemaerne i schema/, som editorer bruger til at foreslå felter og
+    vise forklaringer, mens man skriver, og formularen til nye projekter i
+    .github/ISSUE_TEMPLATE/. Kør kommandoen, når fokusområder, fagområder eller
+    felter er ændret, og commit resultatet.
 
     Eksempel: handleplan schema --check
     """
-    stale = write_schemas(root, check_only=check)
-    for path in stale:
-        click.echo(f"{'Forældet' if check else 'Skrev'}: {path}")
-    if check and stale:
-        raise click.ClickException("JSON-skemaerne er forældede. Kør 'handleplan schema' og commit resultatet.")
-    if not stale:
-        click.echo("JSON-skemaerne er opdaterede.")
+    changed = stale_generated_files(root) if check else write_generated_files(root)
+    for path in changed:
+        click.echo(f"{'Forældet' if check else 'Skrev'}: {relative_path(root, path)}")
+    if check and changed:
+        raise click.ClickException(stale_note(root, changed))
+    if not changed:
+        click.echo("De genererede filer er opdaterede.")
 
 
 def run() -> None:
@@ -283,3 +296,4 @@ def run() -> None:
 
 
 main.add_command(new_command)
+main.add_command(from_issue_command)

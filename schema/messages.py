@@ -19,7 +19,8 @@ from schema.choices import suggest
 from schema.typing_tools import flatten, is_model
 
 # Danish wording for pydantic's error types; `{…}` are filled from the error's ctx.
-_DETAILS: dict[str, str] = {
+# The editor's JSON Schema uses the same texts (schema/jsonschema.py).
+DETAILS: dict[str, str] = {
     "string_type": "skal være tekst. Sæt teksten i anførselstegn, hvis den ligner et tal, en dato eller ja/nej",
     "string_too_short": "må ikke være tom",
     "string_too_long": "er for lang (højst {max_length} tegn)",
@@ -49,7 +50,7 @@ _DETAILS: dict[str, str] = {
 }
 
 # A value in the wrong place is explained by the form its field names (`form()` in schema.common).
-_GENERIC_FORM = "har ikke den rigtige form"
+GENERIC_FORM = "har ikke den rigtige form"
 _QUOTE_TYPES = ("string_type",)
 
 
@@ -148,19 +149,19 @@ def _detail(details: ErrorDetails, place: _Place) -> tuple[str, str]:
         return "mangler en værdi efter kolonet", _fill_in_advice(place)
     form = _form(place)
     if kind == "string_pattern_mismatch" or (kind in _QUOTE_TYPES and form):
-        detail = f"skal være {form}" if form else _GENERIC_FORM
+        detail = f"skal være {form}" if form else GENERIC_FORM
         if kind in _QUOTE_TYPES and not isinstance(value, (dict, list)):
             return detail, f"YAML læser {_yaml_text(value)} som et tal eller en dato; sæt anførselstegn om teksten."
         return detail, ""
     if kind in _QUOTE_TYPES and isinstance(value, (int, float, bool, dt.date)):
-        return _DETAILS[kind], f'Skriv fx "{_yaml_text(value)}" med anførselstegn.'
+        return DETAILS[kind], f'Skriv fx "{_yaml_text(value)}" med anførselstegn.'
     if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
-        return _DETAILS.get(kind, "skal være en dato"), _date_advice(value)
+        return DETAILS.get(kind, "skal være en dato"), _date_advice(value)
     if kind == "int_type" and isinstance(value, float):
-        return _DETAILS[kind], "Skriv beløbet uden tusindtalspunktum, fx 420000 for 420.000 kr."
+        return DETAILS[kind], "Skriv beløbet uden tusindtalspunktum, fx 420000 for 420.000 kr."
     if kind == "value_error":
         return str(details["msg"]).removeprefix("Value error, "), ""
-    template = _DETAILS.get(kind)
+    template = DETAILS.get(kind)
     if template is None:
         return str(details["msg"]), ""
     context = {key: _readable(value) for key, value in details.get("ctx", {}).items()}

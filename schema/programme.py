@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from schema.common import LongText, Slug, StrictModel, Text
 
@@ -63,9 +64,8 @@ class Programme(StrictModel):
     )
     focus_areas: list[FocusArea] = Field(min_length=1, title="Fokusområder", description="Programmets fokusområder.")
     departments: list[Department] = Field(min_length=1, title="Fagområder", description="Kommunens fagområder.")
-    email_domain: Text | None = Field(
+    email_domain: Annotated[Text, StringConstraints(pattern=r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")] | None = Field(
         default=None,
-        pattern=r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$",
         title="E-maildomæne",
         description="Domænet i medarbejdernes e-mailadresser, fx kommune.dk. Bruges i eksempler og forslag.",
         examples=["kommune.dk"],

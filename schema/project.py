@@ -390,9 +390,8 @@ class Project(StrictModel):
     status: Status = Field(
         examples=["idea"],
         title="Status",
-        description="idea (Idé), startup (Opstart), execution (Gennemførelse), "
-        "benefits (Drift og gevinstrealisering), completed (Afsluttet), paused (Sat i bero) "
-        "eller cancelled (Stoppet).",
+        description="Hvor projektet er i sit forløb, fra idé over opstart og gennemførelse til drift og "
+        "gevinstrealisering; eller afsluttet, sat i bero eller stoppet.",
     )
     focus_areas: list[Reference] = Field(
         title="Fokusområder",
@@ -401,8 +400,7 @@ class Project(StrictModel):
     scope: Scope = Field(
         examples=["local"],
         title="Omfang",
-        description="local (besluttet i kommunen) eller common (fælleskommunalt: besluttet i fællesskab "
-        "for alle kommuner).",
+        description="Om projektet er besluttet i kommunen (local) eller i fællesskab for alle kommuner (common).",
     )
     common_initiative: CommonInitiative | None = Field(
         default=None,

@@ -19,13 +19,13 @@ from tests.conftest import REPO
 ANCHOR = (
     '    links: list[Link] = Field(default_factory=list, title="Links", description="Links til mere om projektet.")\n'
 )
-NEW_FIELD = '''    budget_dkk: Amount | None = Field(
+NEW_FIELD = """    budget_dkk: Amount | None = Field(
         default=None,
         examples=[250000],
         title="Budget (kr.)",
         description="Projektets samlede budget i kroner.",
     )
-'''
+"""
 
 CHECK = textwrap.dedent(
     """

@@ -62,7 +62,11 @@ BROKEN = [
     ),
     pytest.param(
         valid_project(anchoring="teknik-og-miljo"),
-        ("HP103", ("anchoring",), "Ukendt forankring 'teknik-og-miljo'. Mente du 'teknik-og-miljoe' (Teknik og Miljø)?"),
+        (
+            "HP103",
+            ("anchoring",),
+            "Ukendt forankring 'teknik-og-miljo'. Mente du 'teknik-og-miljoe' (Teknik og Miljø)?",
+        ),
         id="HP103-unknown-department",
     ),
     pytest.param(
