@@ -115,7 +115,7 @@ class ProjectView:
         return [
             (labels[path], as_text(value))
             for path, value in self._field_values.items()
-            if value is not None and not any(path == s or path.startswith(f"{s}.") for s in shown)
+            if value is not None and path.partition(".")[0] not in shown
         ]
 
     @cached_property

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
@@ -32,6 +33,7 @@ class FieldValue:
     value: Value
 
 
+@cache
 def field_title(path: str, model: type[BaseModel] = Project) -> str:
     """The Danish title of the field at a dotted key path, such as 'considerations.citizens'."""
     candidates: list[Any] = [model]
@@ -46,17 +48,30 @@ def field_title(path: str, model: type[BaseModel] = Project) -> str:
     return title
 
 
-def field_labels(model: type[BaseModel] = Project) -> dict[str, str]:
-    """Every path `field_values` gives, with its Danish label, in the model's order."""
-    labels: dict[str, str] = {}
-    for name, info in model.model_fields.items():
+@cache
+def _layout() -> tuple[tuple[str, str, tuple[tuple[str, str], ...] | None], ...]:
+    """For each field of Project: its name, its title, and for an opened section its fields' (name, label)."""
+    layout = []
+    for name, info in Project.model_fields.items():
         title = info.title or name
         section = _opened_section(info.annotation)
-        if section is None:
+        sub_fields = (
+            None
+            if section is None
+            else tuple((sub, f"{title} ({sub_info.title or sub})") for sub, sub_info in section.model_fields.items())
+        )
+        layout.append((name, title, sub_fields))
+    return tuple(layout)
+
+
+def field_labels() -> dict[str, str]:
+    """Every path `field_values` gives, with its Danish label, in the model's order."""
+    labels: dict[str, str] = {}
+    for name, title, sub_fields in _layout():
+        if sub_fields is None:
             labels[name] = title
         else:
-            for sub_name, sub_info in section.model_fields.items():
-                labels[f"{name}.{sub_name}"] = f"{title} ({sub_info.title or sub_name})"
+            labels |= {f"{name}.{sub}": label for sub, label in sub_fields}
     return labels
 
 
@@ -73,24 +88,17 @@ def field_values(project: Project, names: Names | None = None) -> list[FieldValu
 
 
 def _values(project: Project, names: Names) -> Iterator[FieldValue]:
-    for name, info in Project.model_fields.items():
+    for name, title, sub_fields in _layout():
         value = getattr(project, name)
-        title = info.title or name
         if name in names and value is not None:
             named = [names[name].get(item, item) for item in (value if isinstance(value, list) else [value])]
             yield FieldValue(name, title, "; ".join(named) or None)
-            continue
-        if _opened_section(info.annotation) is None:
+        elif sub_fields is None:
             yield FieldValue(name, title, as_value(value, name))
-            continue
-        for sub_name, sub_info in type(value).model_fields.items() if value is not None else ():
-            path = f"{name}.{sub_name}"
-            yield FieldValue(path, f"{title} ({sub_info.title or sub_name})", as_value(getattr(value, sub_name), path))
-        if value is None:
-            section = _opened_section(info.annotation)
-            assert section is not None
-            for sub_name, sub_info in section.model_fields.items():
-                yield FieldValue(f"{name}.{sub_name}", f"{title} ({sub_info.title or sub_name})", None)
+        else:
+            for sub, label in sub_fields:
+                path = f"{name}.{sub}"
+                yield FieldValue(path, label, None if value is None else as_value(getattr(value, sub), path))
 
 
 def _opened_section(annotation: Any) -> type[BaseModel] | None:
