@@ -18,9 +18,9 @@ from pydantic.fields import FieldInfo
 
 from generator.cli_common import AMOUNT, DAY, DanishCommand, OneOf, day_of, handle_errors, today_option
 from generator.click_danish import confirm
-from generator.errors import InvalidProgramme, ProjectExists
+from generator.errors import ProjectExists
 from generator.new_project import project_id_from_title, write_new_project
-from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, load_programme
+from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, usable_programme
 from schema.choices import Choices, labelled, match
 from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.programme import Programme
@@ -213,13 +213,6 @@ def _split_numbers(chunk: str) -> list[str]:
     return chunk.split() if re.fullmatch(r"[\d.\s]+", chunk) else [chunk]
 
 
-def _programme(root: Path) -> Programme:
-    programme_file, programme = load_programme(root)
-    if programme is None:
-        raise InvalidProgramme(errors=len(programme_file.errors))
-    return programme
-
-
 def _free_id(root: Path, asked: Questions, title: str) -> str:
     """The project's id: given, or made from the title (asking for another when that one is taken)."""
 
@@ -300,7 +293,7 @@ def new_command(root: Path, /, **answers: Any) -> None:
 
     Eksempel: handleplan new --title "Digital pladsanvisning" --status Idé
     """
-    programme = _programme(root)
+    programme = usable_programme(root)
     asked = Questions(answers, programme)
     title = asked.text("title", "title")
     project_id = _free_id(root, asked, title)

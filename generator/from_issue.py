@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cpr import as_shown, find_cpr
-from generator.errors import InvalidProgramme, NewProjectInvalid, ProjectExists
+from generator.errors import NewProjectInvalid, ProjectExists
 from generator.issue_form import FormField, form_fields
 from generator.new_project import project_id_from_title, write_new_project
 from generator.portfolio import (
@@ -27,7 +27,7 @@ from generator.portfolio import (
     CheckedFile,
     check_project_source,
     cpr_exceptions,
-    load_programme,
+    usable_programme,
 )
 from generator.project_yaml import project_text
 from schema.catalogue import Finding, Loc, Severity
@@ -275,9 +275,7 @@ def project_from_issue(root: Path, body: bytes | str, *, today: dt.date, issue: 
     Raises:
         NotAPortfolio, InvalidProgramme: the repository or its programme is not usable.
     """
-    programme_file, programme = load_programme(root)
-    if programme is None:
-        raise InvalidProgramme(errors=len(programme_file.errors))
+    programme = usable_programme(root)
     text = _body_text(body)
     if text is None:
         return IssueProject("", None, (Problem(_UNREADABLE_BODY),))

@@ -15,8 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from generator.errors import InvalidProgramme
-from generator.portfolio import load_programme
+from generator.portfolio import usable_programme
 from schema.programme import Programme
 from schema.project import CommonInitiative, Considerations, Person, Project, Scope, Status
 
@@ -238,7 +237,5 @@ def expected_issue_forms(root: Path) -> dict[Path, str]:
     Raises:
         InvalidProgramme: focus_areas.yaml has errors.
     """
-    programme_file, programme = load_programme(root)
-    if programme is None:
-        raise InvalidProgramme(errors=len(programme_file.errors))
+    programme = usable_programme(root)
     return {root / ISSUE_FORM_PATH: issue_form_text(programme)}

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InvalidProgramme, NewProjectInvalid, ProjectExists
-from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, check_project_source, load_programme
+from generator.errors import NewProjectInvalid, ProjectExists
+from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, check_project_source, usable_programme
 from generator.project_yaml import project_text
 from schema.catalogue import Finding, Severity
 from schema.checks import CheckContext
@@ -36,9 +36,7 @@ def write_new_project(root: Path, project_id: str, data: Mapping[str, Any], toda
     path = root / PROJECTS_DIR / f"{project_id}{PROJECT_SUFFIX}"
     if path.exists() or path.is_symlink():
         raise ProjectExists(path=path)
-    programme_file, programme = load_programme(root)
-    if programme is None:
-        raise InvalidProgramme(errors=len(programme_file.errors))
+    programme = usable_programme(root)
     text = project_text(data)
     ids = frozenset(p.stem for p in (root / PROJECTS_DIR).glob(f"*{PROJECT_SUFFIX}")) | {project_id}
     shown = f"{PROJECTS_DIR}/{project_id}{PROJECT_SUFFIX}"

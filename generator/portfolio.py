@@ -17,7 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from generator.cpr_scan import exception_texts, find_cpr_in_file_name, find_cpr_in_values, find_cpr_numbers
-from generator.errors import NotAPortfolio
+from generator.errors import InvalidProgramme, NotAPortfolio
 from generator.loader import MAX_FILE_BYTES, Document, DocumentError, decode, parse_document, too_large
 from schema.catalogue import Finding, Severity, finding
 from schema.checks import CheckContext, check_project
@@ -196,6 +196,19 @@ def load_programme(root: Path) -> tuple[CheckedFile, Programme | None]:
     if not path.is_file():
         raise NotAPortfolio(root=root.resolve(), missing=PROGRAMME_FILE)
     return check_model_source(_shown_path(path, root.resolve()), _read_bytes(path), Programme)
+
+
+def usable_programme(root: Path) -> Programme:
+    """The programme, for commands that cannot work without one.
+
+    Raises:
+        NotAPortfolio: `root` has no focus_areas.yaml.
+        InvalidProgramme: focus_areas.yaml has errors.
+    """
+    programme_file, programme = load_programme(root)
+    if programme is None:
+        raise InvalidProgramme(errors=len(programme_file.errors))
+    return programme
 
 
 def is_project_path(path: str) -> bool:

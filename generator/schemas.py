@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.errors import InvalidProgramme
 from generator.issue_form import expected_issue_forms
-from generator.portfolio import load_programme
+from generator.portfolio import usable_programme
 from schema.jsonschema import dump_schema, programme_json_schema, project_json_schema
 
 SCHEMA_DIR = "schema"
@@ -30,9 +30,7 @@ def expected_schemas(root: Path) -> dict[Path, str]:
     Raises:
         InvalidProgramme: focus_areas.yaml has errors.
     """
-    programme_file, programme = load_programme(root)
-    if programme is None:
-        raise InvalidProgramme(errors=len(programme_file.errors))
+    programme = usable_programme(root)
     directory = root / SCHEMA_DIR
     return {
         directory / PROJECT_SCHEMA: dump_schema(project_json_schema(programme)),
