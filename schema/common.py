@@ -52,11 +52,11 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MA
 # An id of something defined elsewhere (a focus area, a department, a project). Its form
 # is not checked here: a rule that knows the ids reports an unknown one with the id meant.
 # A number ("- 4" for focus area 4) is read as the text it is, so the rule can say which id it means.
+# No Printable: a value that is no known id is an error, so it never reaches a page or a spreadsheet.
 Reference = Annotated[
     str,
     BeforeValidator(lambda value: str(value) if isinstance(value, int) and not isinstance(value, bool) else value),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    Printable,
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), Printable]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000), Printable]
