@@ -130,14 +130,37 @@ class Questions:
     def email(self, name: str, path: str) -> str:
         """An e-mail address, with the municipality's own domain as the example."""
         example = self.programme.example_email
-
-        def check(value: str) -> str:
-            if not _EMAIL.match(value.strip()):
-                raise click.BadParameter(f"skriv en e-mailadresse, fx {example}")
-            return value.strip()
-
-        result: str = self.text(name, path, check, hint=f" (fx {example})")
+        result: str = self.text(name, path, self.email_check, hint=f" (fx {example})")
         return result
+
+    def email_check(self, value: str) -> str:
+        """The address, or a Danish refusal with the municipality's own domain as the example."""
+        if not _EMAIL.match(value.strip()):
+            raise click.BadParameter(f"skriv en e-mailadresse, fx {self.programme.example_email}")
+        return value.strip()
+
+    def refuse_bad_options(self) -> None:
+        """Report every option given with a value that cannot be used, together, before any question."""
+        choices: dict[str, Choices] = {
+            "status": STATUSES,
+            "scope": SCOPES,
+            "anchoring": self.programme.anchoring_choices,
+            "focus_areas": self.programme.focus_area_choices,
+            "components": COMPONENTS,
+        }
+        checks = {name: _choice_check(name, table) for name, table in choices.items()}
+        checks |= {"owner_email": self.email_check, "lead_email": self.email_check, "initiative_url": _url}
+        problems = []
+        for name, check in checks.items():
+            if not self.given(name):
+                continue
+            try:
+                check(self.answers[name])
+            except click.BadParameter as error:
+                param = next(p for p in self.context.command.params if p.name == name)
+                problems.append(f"Ugyldig værdi for '{param.opts[0]}': {error.message}")
+        if problems:
+            raise click.UsageError("\n".join(problems), ctx=self.context)
 
     def date(self, name: str, path: str) -> Any:
         """A date, written as Danes write it or as ÅÅÅÅ-MM-DD."""
@@ -178,6 +201,18 @@ class Questions:
         if described:
             click.echo(described)
         return click.prompt(text, **prompt)
+
+
+def _choice_check(name: str, choices: Choices) -> Callable[[Any], Any]:
+    """A check of an option's value (or values, for a repeated option) against `choices`."""
+    one = OneOf(name, choices)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return [one.convert(item, None, None) for item in value]
+        return one.convert(value, None, None)
+
+    return check
 
 
 def _pick(title: str, choices: Choices, *, multiple: bool, default: str | None = None) -> list[str]:
@@ -295,6 +330,7 @@ def new_command(root: Path, /, **answers: Any) -> None:
     """
     programme = usable_programme(root)
     asked = Questions(answers, programme)
+    asked.refuse_bad_options()
     title = asked.text("title", "title")
     project_id = _free_id(root, asked, title)
     data: dict[str, Any] = {"title": title, "summary": asked.text("summary", "summary")}

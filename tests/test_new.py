@@ -407,3 +407,16 @@ def test_an_interrupted_new_says_so_in_danish_and_writes_nothing(repo: Path, sto
     assert result.stderr.strip().endswith("Afbrudt.")
     assert "Aborted" not in result.output
     assert sorted((repo / "projects").iterdir()) == before
+
+
+def test_every_bad_option_is_named_at_once_before_any_question(repo: Path) -> None:
+    result = invoke(
+        repo, "new", *DAY, "--status", "foo", "--focus-area", "Klima", "--component", "x",
+        "--owner-email", "nope", input="",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    for option in ("'--status'", "'--focus-area'", "'--component'", "'--owner-email'"):
+        assert f"Ugyldig værdi for {option}" in result.stderr
+    assert "Mente du 'klima-ressourcer' (4. Klima og ressourcer)?" in result.stderr
+    assert "Titel" not in result.output  # nothing was asked
+    assert not (repo / "projects" / "x.yaml").exists()
