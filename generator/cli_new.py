@@ -21,7 +21,7 @@ from generator.click_danish import confirm
 from generator.errors import ProjectExists
 from generator.new_project import project_id_from_title, write_new_project
 from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR, usable_programme
-from schema.choices import Choices, labelled, match
+from schema.choices import Choices, labelled, match, suggest
 from schema.common import SLUG_MAX_LENGTH, SLUG_PATTERN
 from schema.programme import Programme
 from schema.project import (
@@ -125,7 +125,8 @@ class Questions:
         """A text answer for the field at `path`."""
         if self.given(name):
             return self._checked(name, check)
-        return self._ask(path, f"{question(path)}{hint}", value_proc=check)
+        # An empty answer reaches the check (click would ask again without a word), which says why.
+        return self._ask(path, f"{question(path)}{hint}", value_proc=check, default="", show_default=False)
 
     def email(self, name: str, path: str) -> str:
         """An e-mail address, with the municipality's own domain as the example."""
@@ -166,7 +167,7 @@ class Questions:
         """A date, written as Danes write it or as ÅÅÅÅ-MM-DD."""
         if self.given(name):
             return self.answers[name]
-        return self._ask(path, f"{question(path)} (DD-MM-ÅÅÅÅ)", type=DAY)
+        return self._ask(path, f"{question(path)} (fx 31-12-2026 eller 2026-12-31)", type=DAY)
 
     def amount(self, name: str, path: str) -> int | None:
         """Whole kroner; Enter for none (a benefit that is not counted in kroner)."""
@@ -197,7 +198,8 @@ class Questions:
         return _pick(question(path), choices, multiple=True)
 
     def _ask(self, path: str, text: str, **prompt: Any) -> Any:
-        described = explanation(path)
+        # The question says which date forms it takes; the file's own form is not the lead's concern here.
+        described = explanation(path).replace(" (ÅÅÅÅ-MM-DD)", "")
         if described:
             click.echo(described)
         return click.prompt(text, **prompt)
@@ -228,7 +230,8 @@ def _pick(title: str, choices: Choices, *, multiple: bool, default: str | None =
     def one(part: str) -> str:
         found = by_number.get(part.strip().rstrip(".")) or match(part, choices)
         if found is None:
-            raise click.BadParameter(f"'{part.strip()}' er ikke en af mulighederne; skriv et nummer fra listen")
+            hint = suggest(part, choices)
+            raise click.BadParameter(f"'{part.strip()}' er ikke en af mulighederne.{hint} Skriv et nummer fra listen.")
         return found
 
     def parse(answer: str) -> list[str]:
@@ -357,7 +360,7 @@ def new_command(root: Path, /, **answers: Any) -> None:
         click.echo("Projektet er ud over idéfasen: programmet kræver godkendelser, styring og infrastruktur.")
         data |= _start_up(asked)
     path = write_new_project(root, project_id, data, day_of(answers["today"]))
-    click.echo(f"Oprettede {path}. Udfyld det, der står som TODO, og opret en pull request.")
+    click.echo(f"Oprettede {path}. Udfyld det, der står som UDFYLD, og opret en pull request.")
 
 
 def _start_up(asked: Questions) -> dict[str, Any]:
@@ -397,7 +400,7 @@ def _infrastructure(asked: Questions) -> dict[str, Any]:
     follows = str(FollowsInfrastructure.model_config.get("title"))
     if asked.given("deviation"):
         return {"follows": False, "deviation": asked.text("deviation", "infrastructure.deviation")}
-    if asked.given("components") or confirm(f"Projektet {follows[0].lower()}{follows[1:]}?", default=True):
+    if asked.given("components") or confirm(f"Følger projektet {follows.removeprefix('Følger ')}?", default=True):
         return {
             "follows": True,
             "components": asked.choose_several("components", "infrastructure.components", COMPONENTS),

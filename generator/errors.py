@@ -142,7 +142,7 @@ _OS_REASONS = {
     errno.EPERM: "handlingen er ikke tilladt; få rettigheder til mappen, eller vælg en anden",
     errno.ENAMETOOLONG: "filnavnet er for langt; vælg et kortere navn",
     errno.EISDIR: "der ligger en mappe med det navn",
-    errno.ENOENT: "mappen findes ikke",
+    errno.ENOENT: "filen eller mappen findes ikke",
 }
 
 

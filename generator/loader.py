@@ -18,6 +18,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from schema.catalogue import Finding, Loc, finding
+from schema.common import PASTED_SPACES, TYPOGRAPHIC_ADVICE, TYPOGRAPHIC_QUOTES
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -70,7 +71,11 @@ def parse_document(text: str) -> Document:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if _is_libyaml_depth_limit(error):
             raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(line, column)) from None
-        raise DocumentError(finding("HP001", detail=_yaml_problem(error)).at(line, column)) from None
+        pasted = _pasted_space(text, line)
+        if pasted is not None:
+            raise DocumentError(finding("HP001", detail=pasted[2]).at(pasted[0], pasted[1])) from None
+        detail = _yaml_problem(error) + _quote_note(text, line)
+        raise DocumentError(finding("HP001", detail=detail).at(line, column)) from None
     except yaml.reader.ReaderError as error:
         line, column = _line_column(text, error.position)
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -129,6 +134,33 @@ def _count_depth(text: str, loader: Any) -> None:
                 raise DocumentError(finding("HP004", detail=_TOO_DEEP).at(line, column))
         elif isinstance(event, _END_EVENTS):
             depth -= 1
+
+
+_INDENT = re.compile("^[ \t\u00a0\u202f\u2007]*")
+
+
+def _pasted_space(text: str, error_line: int) -> tuple[int, int, str] | None:
+    """Where a pasted non-breaking space indents a line at or just before the error, and what to do."""
+    lines = text.splitlines()
+    for number in range(error_line, max(error_line - 3, 0), -1):
+        indent = _INDENT.match(lines[number - 1]).group() if number <= len(lines) else ""  # type: ignore[union-attr]
+        for column, character in enumerate(indent, start=1):
+            if character in PASTED_SPACES:
+                detail = (
+                    f"linjen er rykket ind med et {PASTED_SPACES[character]} (U+{ord(character):04X}), som ligner et "
+                    "mellemrum, men ikke tæller som indrykning; det kommer ofte med fra Word. Slet indrykningen, "
+                    "og skriv den igen med almindelige mellemrum"
+                )
+                return number, column, detail
+    return None
+
+
+def _quote_note(text: str, line: int) -> str:
+    """A note when the failing line holds a word processor's quotes, which YAML does not read as quoting."""
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and any(q in lines[line - 1] for q in TYPOGRAPHIC_QUOTES):
+        return f". Linjen har typografiske anførselstegn (“…”), som ikke tæller som anførselstegn: {TYPOGRAPHIC_ADVICE}"
+    return ""
 
 
 def _is_libyaml_depth_limit(error: yaml.MarkedYAMLError) -> bool:

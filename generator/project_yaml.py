@@ -25,6 +25,8 @@ from schema.reference import ALWAYS, NOT_REQUIRED, requirement
 from schema.typing_tools import flatten, is_model
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/project.schema.json"
+# Marks what a lead may add later; Danish, as the lead reads it.
+HINT_MARK = "UDFYLD:"
 _INDENT = "  "
 
 
@@ -32,7 +34,7 @@ def project_text(data: Mapping[str, Any], *, hints: bool = True) -> str:
     """The text of `projects/<id>.yaml` for `data`, as the Project model reads it.
 
     With `hints`, each optional top-level field that is left out gets a
-    commented TODO with the model's description and example.
+    commented hint (UDFYLD) with the model's description and example.
     """
     lines = [SCHEMA_LINE]
     lines += _mapping(data, Project, 0, hints=hints)
@@ -139,13 +141,13 @@ def _conditional_fields() -> frozenset[str]:
 
 
 def _hint(key: str, info: FieldInfo) -> list[str]:
-    """A commented TODO for a field left out: what it is, and an example written as YAML."""
+    """A commented hint for a field left out: what it is, and an example written as YAML."""
     if info.is_required() or key in _conditional_fields():
         return []  # a field required only under a condition (common_initiative) would invite an error
     title = info.title or key
     when = requirement(key, info)
     title = f"{title} ({when.lower()})" if when not in (NOT_REQUIRED, ALWAYS) else title
-    lines = [f"# TODO: {title}: {info.description}" if info.description else f"# TODO: {title}"]
+    lines = [f"# {HINT_MARK} {title}: {info.description}" if info.description else f"# {HINT_MARK} {title}"]
     example = _example(key, info)
     if example is None or example == [] or example == {}:
         return lines

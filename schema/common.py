@@ -22,6 +22,23 @@ _UNCARRIABLE = re.compile(
 )
 
 
+# Spaces a word processor pastes that look like spaces but are none to YAML (not indentation, not a separator).
+PASTED_SPACES = {"\u00a0": "hårdt mellemrum", "\u202f": "smalt hårdt mellemrum", "\u2007": "tal-mellemrum"}
+
+# Quotes a word processor puts in: YAML reads them as part of the text, not as quoting.
+TYPOGRAPHIC_QUOTES = "“”„‟«»‘’‚‛‹›"
+TYPOGRAPHIC_ADVICE = (
+    'Brug almindelige anførselstegn ("…") i stedet for typografiske (“…” eller „…“), '
+    "som fx Word sætter ind, eller slet dem"
+)
+
+
+def typographically_quoted(text: str) -> bool:
+    """True for a value wrapped in a word processor's quotes, such as “Aula” or „27.24.00“."""
+    stripped = text.strip()
+    return len(stripped) >= 2 and stripped[0] in TYPOGRAPHIC_QUOTES and stripped[-1] in TYPOGRAPHIC_QUOTES
+
+
 def _printable(text: str) -> str:
     found = _CONTROL.search(text)
     if found:
@@ -31,6 +48,10 @@ def _printable(text: str) -> str:
         raise ValueError(
             f"indeholder tegnet U+{ord(found.group()):04X}, som ikke kan vises på intranettet eller gemmes i et "
             "regneark; slet det (det kommer ofte med, når tekst kopieres fra andre programmer)"
+        )
+    if typographically_quoted(text):
+        raise ValueError(
+            f"står i typografiske anførselstegn, som ellers bliver en del af teksten. {TYPOGRAPHIC_ADVICE}"
         )
     return text
 

@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 from schema.catalogue import Finding, Loc, finding
 from schema.checks import did_you_mean
 from schema.choices import suggest
+from schema.common import PASTED_SPACES, TYPOGRAPHIC_ADVICE, typographically_quoted
 from schema.typing_tools import flatten, is_model
 
 # Danish wording for pydantic's error types; `{…}` are filled from the error's ctx.
@@ -75,7 +76,15 @@ def _finding_from_error(details: ErrorDetails, model: type[BaseModel]) -> Findin
     if kind == "extra_forbidden":
         parent = _resolve_loc(model, details["loc"][:-1])
         key = str(details["loc"][-1])
-        return finding("HP010", (*parent.loc, key), at_key=True, key=key, hint=did_you_mean(key, parent.allowed_keys))
+        pasted = next((c for c in key if c in PASTED_SPACES), None)
+        if pasted is not None:  # "\u00a0 email": a line indented with a pasted space
+            hint = (
+                f" Linjen er rykket ind med et {PASTED_SPACES[pasted]} (U+{ord(pasted):04X}) fra fx Word; slet "
+                "indrykningen, og skriv den igen med almindelige mellemrum."
+            )
+        else:
+            hint = did_you_mean(key, parent.allowed_keys)
+        return finding("HP010", (*parent.loc, key), at_key=True, key=key.strip(), hint=hint)
     place = _resolve_loc(model, details["loc"])
     loc = place.loc
     if kind == "union_tag_invalid":  # point at the key that chooses the variant: `model:`, `follows:`
@@ -148,6 +157,9 @@ def _detail(details: ErrorDetails, place: _Place) -> tuple[str, str]:
     if value is None and kind != "none_required":
         return "mangler en værdi efter kolonet", _fill_in_advice(place)
     form = _form(place)
+    if isinstance(value, str) and typographically_quoted(value) and kind != "value_error":
+        detail = f"skal være {form}" if form else GENERIC_FORM
+        return f"{detail}; værdien står i typografiske anførselstegn (“…”)", TYPOGRAPHIC_ADVICE + "."
     if kind == "string_pattern_mismatch" or (kind in _QUOTE_TYPES and form):
         detail = f"skal være {form}" if form else GENERIC_FORM
         if kind in _QUOTE_TYPES and not isinstance(value, (dict, list)):

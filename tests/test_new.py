@@ -61,10 +61,10 @@ def test_fields_left_out_get_hints_from_the_model() -> None:
     for key in ("milestones", "signoffs", "governance", "infrastructure", "considerations", "kle"):
         info = Project.model_fields[key]
         assert info.title is not None and info.description is not None
-        hint = next(line for line in text.splitlines() if line.startswith(f"# TODO: {info.title}"))
+        hint = next(line for line in text.splitlines() if line.startswith(f"# UDFYLD: {info.title}"))
         assert info.description in hint
         assert f"# {key}:" in text
-    assert "# TODO: Styring (fra opstart)" in text
+    assert "# UDFYLD: Styring (fra opstart)" in text
     assert '# kle:\n#   - "27.24.00"' in text
 
 
@@ -198,7 +198,7 @@ def test_new_asks_in_danish_and_writes_a_valid_idea(repo: Path) -> None:
     assert "status: idea\n" in text
     assert "focus_areas:\n  - sammenhaengende-forloeb\n  - data-styring\n" in text
     assert "anchoring: dagtilbud\n" in text
-    assert "# TODO" in text
+    assert "# UDFYLD:" in text
     assert errors(repo, "digital-pladsanvisning") == []
 
 

@@ -196,3 +196,23 @@ def test_junk_in_one_field_never_hides_the_rules_on_the_others(field: str, junk:
     codes = [f.code for f in checked.findings]
     assert codes.count("HP201") == 3, checked.findings
     assert all(f.line is not None for f in checked.findings)
+
+
+# Text pasted from Word: typographic quotes and non-breaking spaces look right and read wrong.
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        ("title: Ny borgerportal", "title: “Ny borgerportal”", 1, "typografiske anførselstegn"),
+        ("  - 13.02", "  - „27.24.00“", 34, "værdien står i typografiske anførselstegn"),
+        ("title: Ny borgerportal", "title: “Byggesag: digital ansøgning”", 1, "Linjen har typografiske anførselstegn"),
+        ("  email: bl@kommune.dk", "\u00a0 email: bl@kommune.dk", 14, "hårdt mellemrum (U+00A0)"),
+        ("    name: Dorte DPO", "    name: Dorte DPO\n  \u00a0 x: 1", 20, "hårdt mellemrum (U+00A0)"),
+    ],
+)
+def test_text_pasted_from_word_is_named(
+    make_portfolio: PortfolioFactory, old: str, new: str, line: int, expected: str
+) -> None:
+    assert old in RUSHED
+    root = make_portfolio({"p.yaml": RUSHED.replace(old, new)})
+    found = load_portfolio(root, today=TODAY).project_files[0].findings
+    assert any(f.line == line and expected in f.message + f.fix for f in found), [(f.line, f.message) for f in found]
