@@ -93,6 +93,7 @@ class Problem:
     message: str
     question: str | None = None
     severity: Severity = Severity.ERROR
+    fix: str = ""  # what to do, said once in a comment however many problems share it
 
 
 @dataclass(frozen=True)
@@ -390,10 +391,11 @@ def _problem(found: Finding, fields: Sequence[FormField]) -> Problem:
         message = message[:1].upper() + message[1:]
     elif question is not None:
         message = message.replace(f"'{path}'", f"'{question}'")
+    if found.code == "HP012" and message.startswith("Mangler en værdi efter kolonet"):  # a section left empty
+        return Problem("Spørgsmålene er ikke besvaret. Svar på dem ved at redigere issuet.", question)
     # The form's answers are never YAML: a hint about quoting them does not apply.
     message = message.replace(" i anførselstegn", "")
-    fix = _FORM_FIXES.get(found.code)
-    return Problem(f"{message} {fix}" if fix else message, question, found.severity)
+    return Problem(message, question, found.severity, _FORM_FIXES.get(found.code, ""))
 
 
 def _question(loc: Loc, fields: Sequence[FormField]) -> tuple[str | None, bool]:
@@ -430,7 +432,8 @@ def comment_text(result: IssueProject, *, issue: int | None = None) -> str:
             "### Projektfilen er ikke lavet endnu",
             "",
             f"Svarene har {_count(result.errors)}, som skal rettes, før handleplanen kan lave projektfilen. "
-            "Ret dem ved at redigere issuet (de tre prikker øverst på issuet, så 'Edit'); "
+            f"Ret {'den' if len(result.errors) == 1 else 'dem'} ved at redigere issuet "
+            "(de tre prikker øverst på issuet, så 'Edit'); "
             "så prøver handleplanen igen.",
             "",
             *_listed(result.errors),
@@ -458,7 +461,11 @@ def _count(problems: Sequence[Problem]) -> str:
 
 def _listed(problems: Sequence[Problem]) -> list[str]:
     """One line per problem; past the first few the rest are counted, so the comment stays within GitHub's limit."""
-    lines = [f"- **{p.question}**: {p.message}" if p.question else f"- {p.message}" for p in problems[:_MAX_LISTED]]
+    lines, said = [], set()
+    for p in problems[:_MAX_LISTED]:
+        text = f"{p.message} {p.fix}" if p.fix and p.fix not in said else p.message
+        said.add(p.fix)
+        lines.append(f"- **{p.question}**: {text}" if p.question else f"- {text}")
     if len(problems) > _MAX_LISTED:
         lines.append(f"- … og {len(problems) - _MAX_LISTED} til. Ret dem ovenfor, så viser handleplanen resten.")
     return lines

@@ -495,3 +495,13 @@ def test_the_fixture_has_every_question_of_the_form(programme: Programme) -> Non
 def test_the_fixture_is_stored_as_github_sends_it() -> None:
     raw = FIXTURE.read_bytes()  # the Windows line endings are tested by converting it
     assert b"\r" not in raw and not raw.endswith(b"\n")
+
+
+def test_a_shared_fix_is_said_once_and_one_error_is_it(make_portfolio: PortfolioFactory, runner: CliRunner) -> None:
+    root = make_portfolio()
+    result = from_issue(runner, root, answer(body(), "Status", "Opstart (startup)"))
+    assert result.exit_code == 1
+    assert result.output.count("Vælg status 'Idé (idea)'") == 1  # one wrong answer, one piece of advice
+    assert "efter kolonet" not in result.output  # the form has no colons
+    single = from_issue(runner, root, answer(body(), "Projektejer: e-mail", "ikke-en-adresse"))
+    assert "Svarene har 1 fejl" in single.output and "Ret den ved at redigere" in single.output
