@@ -1,7 +1,8 @@
-"""The action plan as a spreadsheet or data: one row per project, the action plan's columns.
+"""The action plan as a spreadsheet or data: one row per project, a column per field of the model.
 
-CSV opens correctly in Danish Excel (UTF-8 with a byte-order mark, `;`), XLSX
-has a bold, frozen, filtered header, and JSON has a versioned, documented shape.
+CSV opens correctly in Danish Excel and LibreOffice (UTF-8 with a byte-order mark,
+`;`, every text quoted), XLSX has a bold, frozen, filtered header, date cells and
+a print layout, and JSON has a versioned, documented shape.
 Every format is byte-identical for the same input, so the site stays reproducible.
 """
 
@@ -24,7 +25,7 @@ from schema.field_values import field_labels
 FORMATS = ("csv", "xlsx", "json")
 # 2: a column for every field of the model, keyed by its path in the file (owner.name, …).
 JSON_SCHEMA_VERSION = 2
-Value = str | int | None  # dates as ISO text
+Value = str | int | dt.date | None  # dates stay dates: XLSX date cells, ISO text in CSV and JSON
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,7 @@ class Column:
 def _field_column(path: str, label: str) -> Column:
     """A column for one field, labelled and read as the model says (schema.field_values)."""
 
-    def read(view: ProjectView) -> Value:
-        value = view.field_value(path)
-        return value.isoformat() if isinstance(value, dt.date) else value
-
-    return Column(path, label, _width(path, label), read)
+    return Column(path, label, _width(path, label), lambda view: view.field_value(path))
 
 
 def _width(path: str, label: str) -> int:
@@ -71,7 +68,7 @@ COLUMNS: list[Column] = [
     Column("warnings", "Advarsler", 10, _warnings),
     Column("expected_dkk_per_year", "Forventet gevinst (kr./år)", 16, lambda v: v.expected_dkk),
     Column("realised_dkk_per_year", "Realiseret gevinst (kr./år)", 16, lambda v: v.realised_dkk),
-    Column("last_changed", "Senest ændret", 14, lambda v: v.last_changed.isoformat() if v.last_changed else None),
+    Column("last_changed", "Senest ændret", 14, lambda v: v.last_changed),
 ]
 
 
@@ -85,15 +82,23 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _as_text_cell(value: Value) -> Value:
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
 
+def _as_json(value: Value) -> str | int | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def to_csv(data: SiteData, delimiter: str = ";") -> bytes:
     """CSV for Danish Excel: UTF-8 with BOM and, by default, `;` between fields."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    # Every text quoted: LibreOffice splits on ',' and ';' alike by default, and a focus area
+    # such as "1. Borger, teknologi og lokaldemokratiet" must stay one cell.
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([column.heading for column in COLUMNS])
     writer.writerows([[_as_text_cell(value) for value in row] for row in export_rows(data)])
     return buffer.getvalue().encode("utf-8-sig")
@@ -107,13 +112,21 @@ def to_json(data: SiteData) -> bytes:
         "programme": data.programme.name,
         "organisation": data.programme.organisation,
         "columns": {column.key: column.heading for column in COLUMNS},
-        "projects": [dict(zip([c.key for c in COLUMNS], row, strict=True)) for row in export_rows(data)],
+        "projects": [
+            dict(zip([c.key for c in COLUMNS], [_as_json(value) for value in row], strict=True))
+            for row in export_rows(data)
+        ],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def to_xlsx(data: SiteData) -> bytes:
-    """An Excel workbook with a bold, frozen, filtered header and sensible column widths."""
+    """An Excel workbook: a bold, frozen, filtered header, date cells, kroner with thousands, printable.
+
+    Dates are date cells shown dd-mm-åååå, so they sort, filter and count as dates;
+    whole numbers show a thousands separator in the reader's own locale; the sheet
+    prints in landscape, one page wide, with the header on every page.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -127,13 +140,22 @@ def to_xlsx(data: SiteData) -> bytes:
             cell = sheet.cell(row=row_index, column=column_index, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would store "=…" as a live formula
+            elif isinstance(value, dt.date):
+                cell.number_format = "dd-mm-yyyy"
+            elif isinstance(value, int):
+                cell.number_format = "#,##0"
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Calibri", bold=True)  # a named font: without one, LibreOffice falls back to a serif
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 1)}"
     for index, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
     stamp = dt.datetime.combine(data.today, dt.time())
     workbook.properties.creator = "handleplan"
     workbook.properties.created = stamp

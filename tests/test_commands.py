@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import shutil
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -153,3 +156,61 @@ def test_exports_keep_formulas_as_text(repo: Path, tmp_path: Path) -> None:
     sheet = load_workbook(target).active
     cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "formel")
     assert (cell.value, cell.data_type) == (formula, "s")
+
+
+def _read_as_libreoffice(text: str) -> list[list[str]]:
+    """Rows as LibreOffice Calc's default CSV import reads them: cells split on ',', ';' and Tab outside quotes."""
+    rows: list[list[str]] = []
+    cells: list[str] = []
+    cell, quoted = "", False
+    for character in text:
+        if character == '"':
+            quoted = not quoted
+        elif character in ",;\t" and not quoted:
+            cells.append(cell)
+            cell = ""
+        elif character == "\n" and not quoted:
+            rows.append([*cells, cell.removesuffix("\r")])
+            cells, cell = [], ""
+        else:
+            cell += character
+    return rows
+
+
+def test_export_csv_stays_column_true_with_libreoffices_default_separators(repo: Path) -> None:
+    result = invoke(repo, "export", "--format", "csv", "--output", "-", *DAY)
+    text = result.stdout_bytes.decode("utf-8-sig")
+    rows = _read_as_libreoffice(text)
+    assert len(rows) == 1 + len(list((repo / "projects").glob("*.yaml")))
+    assert "," in text  # focus areas and texts hold commas
+    assert all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_export_xlsx_has_date_cells_kroner_and_a_print_layout(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    assert invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY).exit_code == 0
+    sheet = load_workbook(target).active
+    header = [cell.value for cell in sheet[1]]
+    aula = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "aula")
+    start = aula[header.index("Start")]
+    assert start.is_date and start.value.date() == dt.date(2019, 2, 1) and start.number_format == "dd-mm-yyyy"
+    expected = aula[header.index("Forventet gevinst (kr./år)")]
+    assert isinstance(expected.value, int) and expected.number_format == "#,##0"
+    assert sheet["A1"].font.name == "Calibri" and sheet["A1"].font.bold
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here")
+def test_export_xlsx_opens_in_libreoffice(repo: Path, tmp_path: Path) -> None:
+    target = tmp_path / "plan.xlsx"
+    assert invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY).exit_code == 0
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(target)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    rows = list(csv.reader(io.StringIO((tmp_path / "plan.csv").read_text(encoding="utf-8", errors="replace"))))
+    assert rows[0][:2] == ["Id", "Titel"] and len(rows) > 12
