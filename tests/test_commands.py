@@ -202,15 +202,22 @@ def test_export_xlsx_has_date_cells_kroner_and_a_print_layout(repo: Path, tmp_pa
     assert sheet.print_title_rows == "$1:$1"
 
 
+# UTF-8, every text quoted, cells as shown: the date and thousands formats are what Calc displays.
+_CALC_CSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here")
 def test_export_xlsx_opens_in_libreoffice(repo: Path, tmp_path: Path) -> None:
     target = tmp_path / "plan.xlsx"
     assert invoke(repo, "export", "--format", "xlsx", "--output", str(target), *DAY).exit_code == 0
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(target)],
+        ["soffice", "--headless", "--convert-to", _CALC_CSV, "--outdir", str(tmp_path), str(target)],
         check=True,
         capture_output=True,
         timeout=120,
     )
-    rows = list(csv.reader(io.StringIO((tmp_path / "plan.csv").read_text(encoding="utf-8", errors="replace"))))
+    rows = list(csv.reader(io.StringIO((tmp_path / "plan.csv").read_text(encoding="utf-8"))))
     assert rows[0][:2] == ["Id", "Titel"] and len(rows) > 12
+    aula = dict(zip(rows[0], next(row for row in rows if row[0] == "aula"), strict=True))
+    assert aula["Start"] == "01-02-2019"  # a date cell, shown dd-mm-åååå
+    assert aula["Forventet gevinst (kr./år)"].replace(",", ".") == "260.000"  # thousands in Calc's locale
