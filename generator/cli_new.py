@@ -185,16 +185,14 @@ class Questions:
     def choose(self, name: str, path: str, choices: Choices, *, default: str | None = None) -> str:
         """One of `choices`, by number, id or name."""
         if self.given(name):
-            one = OneOf(name, choices)
-            found: str = self._checked(name, lambda value: one.convert(value, None, None))
+            found: str = self._checked(name, _choice_check(name, choices))
             return found
         return _pick(question(path), choices, multiple=False, default=default)[0]
 
     def choose_several(self, name: str, path: str, choices: Choices) -> list[str]:
         """One or more of `choices`, by numbers, ids or names separated by commas."""
         if self.given(name):
-            one = OneOf(name, choices)
-            return list(dict.fromkeys(self._checked(name, lambda values: [one.convert(v, None, None) for v in values])))
+            return list(dict.fromkeys(self._checked(name, _choice_check(name, choices))))
         return _pick(question(path), choices, multiple=True)
 
     def _ask(self, path: str, text: str, **prompt: Any) -> Any:
