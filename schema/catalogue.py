@@ -42,6 +42,7 @@ class Rule(StrictModel):
     severity: Severity
     applies_to: AppliesTo
     title: Text
+    action: Text
     message: Text
     why: Text
     fix: Text

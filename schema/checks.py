@@ -15,6 +15,7 @@ from typing import Any
 
 from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
 from schema.choices import suggest
+from schema.dates import danish_date
 from schema.errors import FieldUnavailable
 from schema.programme import Programme
 from schema.project import Project, ProjectModelGovernance, Scope, Status
@@ -137,13 +138,13 @@ def _signoffs_present(project: Project, context: CheckContext) -> Iterator[Findi
 def _signoffs_not_in_future(project: Project, context: CheckContext) -> Iterator[Finding]:
     for key, signoff in _present(project.signoffs, SIGNOFF_ROLES):
         if signoff is not None and signoff.date > context.today:
-            yield finding("HP105", ("signoffs", key, "date"), role=SIGNOFF_ROLES[key], date=signoff.date.isoformat())
+            yield finding("HP105", ("signoffs", key, "date"), role=SIGNOFF_ROLES[key], date=danish_date(signoff.date))
 
 
 @_check("HP106")
 def _end_after_start(project: Project, context: CheckContext) -> Iterator[Finding]:
     if project.start and project.end and project.end < project.start:
-        yield finding("HP106", ("end",), start=project.start.isoformat(), end=project.end.isoformat())
+        yield finding("HP106", ("end",), start=danish_date(project.start), end=danish_date(project.end))
 
 
 @_check("HP107")
@@ -206,7 +207,7 @@ def _has_kle(project: Project, context: CheckContext) -> Iterator[Finding]:
 @_check("HP203")
 def _not_overdue(project: Project, context: CheckContext) -> Iterator[Finding]:
     if project.end and project.end < context.today and not project.status.is_closed:
-        yield finding("HP203", ("end",), end=project.end.isoformat(), status=project.status.label)
+        yield finding("HP203", ("end",), end=danish_date(project.end), status=project.status.label)
 
 
 @_check("HP204")
@@ -222,7 +223,7 @@ def _benefits_followed_up(project: Project, context: CheckContext) -> Iterator[F
                 "HP204",
                 ("governance", "business_case", "benefits", index),
                 benefit=benefit.description,
-                date=benefit.realisation_date.isoformat(),
+                date=danish_date(benefit.realisation_date),
             )
 
 
@@ -232,7 +233,7 @@ def _not_stale(project: Project, context: CheckContext) -> Iterator[Finding]:
         return
     months = context.programme.stale_after_months
     if context.last_changed < months_before(context.today, months):
-        yield finding("HP205", (), date=context.last_changed.isoformat(), months=months)
+        yield finding("HP205", (), date=danish_date(context.last_changed), months=months)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

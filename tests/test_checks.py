@@ -93,13 +93,13 @@ BROKEN = [
         (
             "HP105",
             ("signoffs", "it", "date"),
-            "Godkendelsen fra IT og Digitalisering er dateret 2027-01-01, som ligger i fremtiden.",
+            "Godkendelsen fra IT og Digitalisering er dateret 1. januar 2027, som ligger i fremtiden.",
         ),
         id="HP105-signoff-in-future",
     ),
     pytest.param(
         valid_project(start=dt.date(2026, 5, 1), end=dt.date(2026, 4, 30)),
-        ("HP106", ("end",), "Slutdatoen 2026-04-30 ligger før startdatoen 2026-05-01."),
+        ("HP106", ("end",), "Slutdatoen 30. april 2026 ligger før startdatoen 1. maj 2026."),
         id="HP106-end-before-start",
     ),
     pytest.param(
@@ -174,7 +174,7 @@ BROKEN = [
         (
             "HP203",
             ("end",),
-            "Den planlagte slutdato 2026-06-30 er passeret, men projektet står som 'Sat i bero'.",
+            "Den planlagte slutdato 30. juni 2026 er passeret, men projektet står som 'Sat i bero'.",
         ),
         id="HP203-overdue",
     ),
@@ -183,7 +183,7 @@ BROKEN = [
         (
             "HP204",
             ("governance", "business_case", "benefits", 0),
-            "Gevinsten 'Sparet porto' skulle være realiseret 2025-01-01, men der er ikke registreret noget resultat.",
+            "Gevinsten 'Sparet porto' skulle være realiseret 1. januar 2025, men der er ikke registreret noget resultat.",
         ),
         id="HP204-benefit-not-followed-up",
     ),
@@ -246,7 +246,7 @@ STALE = [
         (
             "HP205",
             (),
-            "Projektet er aktivt, men dets fil er ikke ændret siden 2026-05-23 (mere end 6 måneder).",
+            "Projektet er aktivt, men dets fil er ikke ændret siden 23. maj 2026 (mere end 6 måneder).",
         ),
         id="HP205-active-and-unchanged-for-six-months",
     ),

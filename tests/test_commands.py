@@ -98,7 +98,7 @@ def test_report_covers_each_focus_area(repo: Path) -> None:
     assert report.startswith("# Statusrapport – Digitaliseringsprogram 2021\\-2025")
     for number in range(1, 7):
         assert f"\n## {number}. " in report
-    assert "Advarsel HP203: Den planlagte slutdato 2026-06-30 er passeret" in report
+    assert "Advarsel HP203: Den planlagte slutdato 30. juni 2026 er passeret" in report
     assert "### Ændringer siden 2026-01-01" in report
     assert "Ingen historik at vise." in report  # the copy is not a git repository
 

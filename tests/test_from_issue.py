@@ -328,7 +328,7 @@ def test_warnings_are_listed_and_the_file_is_written(make_portfolio: PortfolioFa
         ("Fokusområder", "- [X] 7. Rummet", "- **Fokusområder**: `7. Rummet` er ikke et af svarene."),
         ("Projektejer: e-mail", "mette.hansen", "- **Projektejer: e-mail**: Skal være en e-mailadresse"),
         ("Start", "næste forår", "- **Start**: `næste forår` er ikke en dato. Skriv datoen som år-måned-dag"),
-        ("Slut", "2025-12-31", "- **Slut**: Slutdatoen 2025-12-31 ligger før startdatoen 2026-02-01."),
+        ("Slut", "2025-12-31", "- **Slut**: Slutdatoen 31. december 2025 ligger før startdatoen 1. februar 2026."),
         ("Titel", NO_RESPONSE, "- **Titel**: Spørgsmålet er ikke besvaret. Svar på det ved at redigere issuet."),
         (
             "Fokusområder",
