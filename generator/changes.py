@@ -329,6 +329,8 @@ def _events_for(
         status = after.project.status.label if after.project else "ukendt"
         if follows_withheld:  # the project is not new, but no earlier version of it is shown
             return [event("updated", f"Ny version uden CPR-nummer, status {status}.")]
+        if after.project and after.project.status.is_closed:  # an earlier project written down afterwards
+            return [event("added", f"Føjet til handleplanen som {status.lower()} projekt.")]
         return [event("added", f"Nyt projekt med status {status}.")]
     diff = compare_project(project_id, before, after)
     found = []

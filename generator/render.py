@@ -22,6 +22,7 @@ from generator.project_yaml import project_text
 from generator.status_report import default_since, report_by_area
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
+from schema.dates import danish_date, danish_month, short_date
 from schema.field_values import field_title
 from schema.programme import Programme
 from schema.project import Project, Scope, Signoffs, Status
@@ -57,6 +58,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         "front_matter_title": front_matter_title,
         "dkk": charts.format_dkk,
         "key_path": _breakable_key_path,
+        "da_date": danish_date,
+        "da_month": danish_month,
+        "short_date": short_date,
     }
     environment.globals |= {
         "Compliance": Compliance,
@@ -81,13 +85,15 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
         TemplateFailed: a template is missing or fails; names it and the page.
     """
     environment = make_environment(templates)
-    rows: dict[tuple[str, str], Markup] = {}
+    rows: dict[tuple[str, str, tuple[str, ...]], Markup] = {}
+    row_template = environment.get_template("_project_row.html.j2")
 
-    def project_row(view: ProjectView, base: str) -> Markup:
-        # A project stands in many tables (action plan, groupings, dashboards): render its row once per depth.
-        key = (view.id, base)
+    def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
+        # A project stands in many tables (action plan, groupings, dashboards): render its row once per
+        # page depth and set of columns, then reuse it.
+        key = (view.id, base, tuple(columns))
         if key not in rows:
-            rows[key] = Markup(environment.get_template("_project_row.html.j2").render(view=view, base=base).strip())
+            rows[key] = Markup(row_template.render(view=view, base=base, columns=columns).strip())
         return rows[key]
 
     environment.globals["project_row"] = project_row
@@ -98,7 +104,9 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
 
     programme = data.programme
     active = data.with_status(*ACTIVE_STATUSES)
-    yield page("index.md", "index.md.j2", charts=_front_page_charts(data))
+    yield page(
+        "index.md", "index.md.j2", charts=_front_page_charts(data), recent_events=newest_events(data.events)[:10]
+    )
     yield page("handleplan/index.md", "action_plan.md.j2", projects=active)
     yield page("handleplan/fokusomraader.md", "by_focus_area.md.j2")
     yield page("handleplan/initiativer.md", "by_initiative.md.j2", groups=data.grouped_by_initiative())

@@ -13,6 +13,7 @@ from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
+from schema.dates import danish_date
 from schema.field_values import Names, Value, as_text, field_labels, field_values
 from schema.programme import FocusArea, Programme
 from schema.project import (
@@ -25,6 +26,7 @@ from schema.project import (
     Status,
 )
 
+COMPLIANCE_ORDER = ("error", "warning", "ok", "not-yet")
 ACTIVE_STATUSES = (Status.STARTUP, Status.EXECUTION, Status.BENEFITS, Status.PAUSED)
 CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
 
@@ -40,7 +42,7 @@ class Compliance(StrEnum):
     @property
     def label(self) -> str:
         """Danish text shown in badges and matrix cells (never colour alone)."""
-        return {"ok": "OK", "warning": "Advarsel", "error": "Fejl", "not-yet": "Ikke påkrævet endnu"}[self.value]
+        return {"ok": "OK", "warning": "Advarsel", "error": "Fejl", "not-yet": "Endnu ikke påkrævet"}[self.value]
 
     @property
     def short_label(self) -> str:
@@ -76,6 +78,7 @@ class FindingView:
     message: str
     fix: str
     line: int | None
+    action: str  # what needs doing, in plain words (the rule's action)
 
 
 @dataclass
@@ -134,10 +137,28 @@ class ProjectView:
 
     @property
     def period(self) -> str:
-        """Start and end as 'ÅÅÅÅ-MM-DD – ÅÅÅÅ-MM-DD', with gaps where unknown."""
-        start = self.project.start.isoformat() if self.project.start else "?"
-        end = self.project.end.isoformat() if self.project.end else "?"
-        return f"{start} – {end}"
+        """Start and end the Danish way ('1. februar 2025 – 30. juni 2027'), or what is known of them."""
+        start, end = self.project.start, self.project.end
+        if start and end:
+            return f"{danish_date(start)} – {danish_date(end)}"
+        if start:
+            return f"Fra {danish_date(start)}"
+        return f"Til {danish_date(end)}" if end else "Ikke planlagt endnu"
+
+    @property
+    def compliance_order(self) -> int:
+        """Errors first, then warnings, then compliant projects, for sorting."""
+        return COMPLIANCE_ORDER.index(self.compliance)
+
+    @property
+    def tab(self) -> tuple[str, str]:
+        """The list page the project belongs to, as (title, path from the site root): its breadcrumb's parent."""
+        status = self.project.status
+        if status is Status.IDEA:
+            return ("Idébank", "handleplan/idebank/")
+        if status.is_closed:
+            return ("Afsluttede og stoppede", "handleplan/afsluttede/")
+        return ("Handleplan", "handleplan/")
 
     @property
     def expected_dkk(self) -> int:
@@ -171,6 +192,15 @@ class ProjectView:
         return "Begrundet afvigelse"
 
 
+@dataclass
+class ActionGroup:
+    """One thing to do (a rule's plain-words action) and the projects, with their findings, it concerns."""
+
+    action: str
+    severity: Severity
+    entries: list[tuple[ProjectView, list[FindingView]]]
+
+
 @dataclass(frozen=True)
 class RuleView:
     """A programme rule as the compliance page explains it."""
@@ -186,7 +216,7 @@ class CprExceptionView:
 
     text: str
     reviewed_by: str
-    reviewed_on: str  # ÅÅÅÅ-MM-DD
+    reviewed_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -211,7 +241,7 @@ class SiteData:
     def cpr_exceptions(self) -> list[CprExceptionView]:
         """The programme's reviewed exceptions to the CPR check, in the programme's order."""
         return [
-            CprExceptionView(e.text, e.reviewed_by, e.reviewed_on.isoformat()) for e in self.programme.cpr_exceptions
+            CprExceptionView(e.text, e.reviewed_by, e.reviewed_on) for e in self.programme.cpr_exceptions
         ]
 
     def with_status(self, *statuses: Status) -> list[ProjectView]:
@@ -244,6 +274,21 @@ class SiteData:
         return [(status.label, counts[status]) for status in Status]
 
     @property
+    def status_tiles(self) -> list[tuple[Status, int, str]]:
+        """Every status with its number of projects and the filtered table that lists them."""
+        counts = Counter(p.project.status for p in self.projects)
+        tiles = []
+        for status in Status:
+            if status is Status.IDEA:
+                path = "handleplan/idebank/"
+            elif status.is_closed:
+                path = f"handleplan/afsluttede/?status={status.value}"
+            else:
+                path = f"handleplan/?status={status.value}"
+            tiles.append((status, counts[status], path))
+        return tiles
+
+    @property
     def compliance_counts(self) -> list[tuple[Compliance, int]]:
         """How many projects are OK, have warnings or errors."""
         counts = Counter(p.compliance for p in self.projects)
@@ -254,6 +299,38 @@ class SiteData:
         """Up to ten projects by the date their file last changed, newest first."""
         dated = [p for p in self.projects if p.last_changed]
         return sorted(dated, key=lambda p: (p.last_changed, p.id), reverse=True)[:10]
+
+    @property
+    def needing_action(self) -> list[ProjectView]:
+        """Projects with an error or a warning: errors first, then by title."""
+        return sorted((p for p in self.projects if p.findings), key=lambda p: p.compliance_order)
+
+    @property
+    def by_compliance(self) -> list[ProjectView]:
+        """Every project, those with problems first, then by title."""
+        return sorted(self.projects, key=lambda p: p.compliance_order)
+
+    @property
+    def action_groups(self) -> list[ActionGroup]:
+        """What needs doing, each with the projects it concerns: error actions first, then the most common."""
+        groups: dict[str, ActionGroup] = {}
+        for view in self.projects:
+            for found in view.findings:
+                action = rule_catalogue()[found.code].action
+                group = groups.setdefault(action, ActionGroup(action, found.severity, []))
+                if found.severity is Severity.ERROR:
+                    group.severity = Severity.ERROR
+                entries = group.entries
+                if entries and entries[-1][0] is view:
+                    entries[-1][1].append(found)
+                else:
+                    entries.append((view, [found]))
+        return sorted(groups.values(), key=lambda g: (g.severity is not Severity.ERROR, -len(g.entries), g.action))
+
+    @property
+    def benefit_totals(self) -> tuple[int, int]:
+        """Expected and realised benefits in DKK per year over the whole portfolio."""
+        return sum(p.expected_dkk for p in self.projects), sum(p.realised_dkk for p in self.projects)
 
     @property
     def todo_by_lead(self) -> list[tuple[str, list[ProjectView]]]:
@@ -327,7 +404,7 @@ def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, ch
         focus_areas=[areas[a] for a in project.focus_areas if a in areas],
         anchoring_name=programme.anchorings.get(project.anchoring, project.anchoring),
         compliance=_overall(checked.findings),
-        findings=[FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line) for f in checked.findings],
+        findings=[FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line, f.rule.action) for f in checked.findings],
         rule_states=_rule_states(project, checked.findings),
         benefits=_benefits(project, today),
         last_changed=changed,
