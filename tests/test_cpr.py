@@ -294,7 +294,7 @@ def test_the_compliance_page_lists_the_exceptions(tmp_path: Path) -> None:
     with_exceptions(root, ACCOUNT)
     page = (build(root) / "overholdelse" / "index.html").read_text(encoding="utf-8")
     section = page[page.index("Godkendte undtagelser fra CPR-tjekket") :]
-    assert "<td>Kontonr. 0101901234</td><td>Dorte DPO</td><td>2026-10-01</td>" in section
+    assert "<td>Kontonr. 0101901234</td><td>Dorte DPO</td><td>1. oktober 2026</td>" in section
 
 
 def test_without_exceptions_the_compliance_page_says_so(tmp_path: Path) -> None:

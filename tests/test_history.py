@@ -148,7 +148,7 @@ def test_the_changes_page_and_feed_tell_the_history(repo: Repo) -> None:
 def test_each_project_page_has_its_change_log_and_last_change(repo: Repo) -> None:
     site = _build(repo)
     page = (site / "projekter" / "digital-post" / "index.html").read_text(encoding="utf-8")
-    assert "Senest ændret 2026-03-02" in page
+    assert "Senest ændret 2. marts 2026" in page
     log = page[page.rindex("Ændringslog") :]
     assert log.index("2026-03-02") < log.index("2026-01-15")
 
@@ -203,7 +203,7 @@ def test_files_in_subfolders_of_projects_are_no_projects(repo: Repo) -> None:
     repo.commit("Arkiv", "2026-05-01T09:00:00")
     site = _build(repo)
     assert "Stoppet" not in (site / "aendringer" / "index.html").read_text(encoding="utf-8")
-    assert "Senest ændret 2026-04-10" in (site / "projekter" / "aula" / "index.html").read_text(encoding="utf-8")
+    assert "Senest ændret 10. april 2026" in (site / "projekter" / "aula" / "index.html").read_text(encoding="utf-8")
     assert repo.invoke("diff", "second", "HEAD", "--format", "json").exit_code == 0
     report = json.loads(repo.invoke("diff", "second", "HEAD", "--format", "json").stdout)
     assert [c["id"] for c in report["changed"]] == ["aula"]  # the HP104 fix only

@@ -36,7 +36,8 @@
     });
   }
 
-  var FILTERS = ["q", "status", "area", "scope", "compliance"];
+  // "tekst", not "q": Material opens its search box for a ?q= in the address.
+  var FILTERS = ["tekst", "status", "area", "scope", "compliance"];
 
   function matchesCompliance(row, wanted) {
     var state = row.getAttribute("data-compliance");
@@ -76,7 +77,7 @@
     function noun(n) { return n === 1 ? "projekt" : "projekter"; }
 
     function apply() {
-      var query = form.elements.q.value.trim().toLocaleLowerCase("da");
+      var query = form.elements.tekst.value.trim().toLocaleLowerCase("da");
       var wanted = {};
       fields.forEach(function (field) { wanted[field.name] = field.value; });
       var shown = 0;
@@ -111,6 +112,10 @@
 
     // An empty result says why and offers a way on: a reset, and the list of every project for a search.
     function showEmpty(query) {
+      // Rebuilt only when the search changes: leaving the search field fires "change", and a rebuild
+      // then would remove the very link being clicked.
+      if (empty.getAttribute("data-query") === query && empty.firstChild) return;
+      empty.setAttribute("data-query", query);
       empty.textContent = "";
       var text = document.createElement("p");
       text.textContent = "Ingen projekter i denne tabel passer til filtrene. ";
@@ -120,8 +125,8 @@
       if (query && all) {
         var hint = document.createElement("p");
         var link = document.createElement("a");
-        link.href = all + "?q=" + encodeURIComponent(form.elements.q.value.trim());
-        link.textContent = "Søg efter »" + form.elements.q.value.trim() + "« blandt alle projekter";
+        link.href = all + "?tekst=" + encodeURIComponent(form.elements.tekst.value.trim());
+        link.textContent = "Søg efter »" + form.elements.tekst.value.trim() + "« blandt alle projekter";
         hint.appendChild(document.createTextNode("Tabellen viser kun en del af projekterne. "));
         hint.appendChild(link);
         hint.appendChild(document.createTextNode(" – også idéer, afsluttede og stoppede."));
