@@ -210,7 +210,10 @@ def discover_pages(site: Path) -> tuple[list[PageType], list[str]]:
         pages.append(PageType("404", NOT_FOUND_PATH, "Siden findes ikke (404)"))
     else:
         notes.append("skipped 404: no 404.html")
-    pages.append(PageType("soegning", "", f"Søgning efter »{SEARCH_QUERY}«", search=True))
+    if (site / "search" / "search_index.json").is_file():
+        pages.append(PageType("soegning", "", f"Søgning efter »{SEARCH_QUERY}«", search=True))
+    else:
+        notes.append("skipped soegning: no search/search_index.json")
     return pages, notes
 
 
