@@ -17,6 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from schema.dates import danish_date
 from schema.project import Benefit, Project, ProjectModelGovernance
 from schema.typing_tools import flatten, is_model
 
@@ -146,7 +147,7 @@ def _text(value: Value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return danish_date(value)
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")
     return value

@@ -84,7 +84,7 @@ def test_diff_names_added_renamed_and_status_transitions(repo: Repo) -> None:
     assert "- **Chatbot** (`chatbot`), status: Idé" in out
     assert "- `gammel-portal` → `ny-portal`" in out
     assert "  - Status: Opstart → Gennemførelse" in out
-    assert "  - Godkendelser (Databeskyttelsesrådgiver): Dorte DPO, 2024-12-01, DPIA sag 1 → ikke angivet" in out
+    assert "  - Godkendelser (Databeskyttelsesrådgiver): Dorte DPO, 1. december 2024, DPIA sag 1 → ikke angivet" in out
     assert "  - Nye regelbrud: HP104" in out
 
 
