@@ -240,9 +240,7 @@ class SiteData:
     @property
     def cpr_exceptions(self) -> list[CprExceptionView]:
         """The programme's reviewed exceptions to the CPR check, in the programme's order."""
-        return [
-            CprExceptionView(e.text, e.reviewed_by, e.reviewed_on) for e in self.programme.cpr_exceptions
-        ]
+        return [CprExceptionView(e.text, e.reviewed_by, e.reviewed_on) for e in self.programme.cpr_exceptions]
 
     def with_status(self, *statuses: Status) -> list[ProjectView]:
         """The projects with one of these statuses, in title order."""
@@ -404,7 +402,10 @@ def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, ch
         focus_areas=[areas[a] for a in project.focus_areas if a in areas],
         anchoring_name=programme.anchorings.get(project.anchoring, project.anchoring),
         compliance=_overall(checked.findings),
-        findings=[FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line, f.rule.action) for f in checked.findings],
+        findings=[
+            FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line, f.rule.action)
+            for f in checked.findings
+        ],
         rule_states=_rule_states(project, checked.findings),
         benefits=_benefits(project, today),
         last_changed=changed,

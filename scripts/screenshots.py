@@ -362,12 +362,13 @@ async def _photograph(page: Any, base_url: str, kind: PageType, size: Size, targ
     target.parent.mkdir(parents=True, exist_ok=True)
     if full_page and not kind.search:
         # Clipped to the window's width: what a reader sees; sideways overflow is reported instead.
+        # Animations disabled: growing the window to the page's height restarts Material's fade-ins.
         height = await page.evaluate("document.documentElement.scrollHeight")
         clip = {"x": 0, "y": 0, "width": size.width, "height": height}
-        await page.screenshot(path=str(target), full_page=True, clip=clip)
+        await page.screenshot(path=str(target), full_page=True, clip=clip, animations="disabled")
     else:
         # The search overlay is fixed to the window, so a full page adds nothing.
-        await page.screenshot(path=str(target))
+        await page.screenshot(path=str(target), animations="disabled")
     return Shot(kind, size, target, layout, note)
 
 

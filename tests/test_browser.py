@@ -170,7 +170,10 @@ def test_the_action_plan_filters_by_status_and_text(page: Any, site_url: str) ->
     assert 0 < started.count() < total
     for status in started.evaluate_all("rows => rows.map(r => r.dataset.status)"):
         assert status == "startup"
-    assert page.locator(".hp-filters__count").inner_text() == f"Viser {started.count()} af {total} projekter. Nulstil filtrene"
+    assert (
+        page.locator(".hp-filters__count").inner_text()
+        == f"Viser {started.count()} af {total} projekter. Nulstil filtrene"
+    )
     page.locator("select[name=status]").select_option("")
     page.get_by_label("Søg i tabellen").fill("nexus")
     assert [t.lower() for t in _titles(page)] == ["nexus på den fælleskommunale infrastruktur"]

@@ -183,7 +183,8 @@ BROKEN = [
         (
             "HP204",
             ("governance", "business_case", "benefits", 0),
-            "Gevinsten 'Sparet porto' skulle være realiseret 1. januar 2025, men der er ikke registreret noget resultat.",
+            "Gevinsten 'Sparet porto' skulle være realiseret 1. januar 2025, "
+            "men der er ikke registreret noget resultat.",
         ),
         id="HP204-benefit-not-followed-up",
     ),

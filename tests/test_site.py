@@ -347,3 +347,74 @@ def test_the_preview_refuses_to_start_without_good_pages(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "HP101" in result.stderr
     assert "Der er ingen sider at vise" in result.stderr
+
+
+def _section(page: str, heading: str) -> str:
+    start = page.index(f">{heading}<")
+    return page[start : page.index("<h2", start)]
+
+
+def test_the_front_page_names_every_project_that_needs_action(sample_site: Path) -> None:
+    page = page_text(sample_site, "")
+    needing = {f.project_id: f.findings for f in PORTFOLIO.project_files if f.findings}
+    assert needing  # the sample portfolio has warnings
+    section = _section(page, "Kræver handling")
+    for project_id, findings in needing.items():
+        assert f'href="projekter/{project_id}/"' in section, project_id
+        for found in findings:
+            assert html.escape(found.rule.action, quote=False) in section  # grouped by what to do
+    for project_id in set(PORTFOLIO.projects) - set(needing):
+        assert f'href="projekter/{project_id}/"' not in section, project_id
+    assert "HP2" not in section  # plain words for the steering group, no rule codes
+
+
+def test_the_front_page_tiles_link_to_filtered_tables(sample_site: Path) -> None:
+    section = _section(page_text(sample_site, ""), "Fremdrift")
+    for link in ("handleplan/idebank/", "handleplan/?status=execution", "handleplan/afsluttede/?status=cancelled"):
+        assert f'href="{link}"' in section, link
+    for state in ("ok", "warning", "error"):
+        assert f'href="projekter/?compliance={state}"' in section
+    assert "realiseret af" in section and " %)" in section
+
+
+def test_dates_read_the_danish_way(sample_site: Path) -> None:
+    front = page_text(sample_site, "")
+    assert f"pr. {TODAY.day}. november {TODAY.year}" in front
+    assert not re.search(r">[^<]*\b20\d\d-\d\d-\d\d\b[^<]*<", front)  # ISO only in datetime attributes
+    plan = page_text(sample_site, "handleplan")
+    assert "1. sep. 2024</span> – <span" in plan  # Nexus: 2024-09-01 to 2026-06-30
+    assert re.search(r"<h2[^>]*>November 2026", page_text(sample_site, "aendringer")) or "Ingen historik" in page_text(
+        sample_site, "aendringer"
+    )
+
+
+def test_grouped_views_leave_out_the_column_they_group_by(sample_site: Path) -> None:
+    def headings(url: str) -> list[str]:
+        table = page_text(sample_site, url).split("<thead>", 1)[1].split("</thead>", 1)[0]
+        return re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', table)
+
+    assert headings("handleplan")[:3] == ["Projekt", "Status", "Overholdelse"]
+    assert "Fokusområder" not in headings("handleplan/fokusomraader")
+    assert "Forankring" not in headings("handleplan/forankring")
+    assert "Omfang" not in headings("handleplan/initiativer")
+    assert "Fokusområder" not in headings("fokusomraader/klima-ressourcer")
+
+
+def test_the_compliance_matrix_lists_problems_first(sample_site: Path) -> None:
+    page = page_text(sample_site, "overholdelse")
+    rows = re.findall(r'<tr class="hp-matrix__row--([a-z-]+)">', page)
+    order = {"error": 0, "warning": 1, "ok": 2}
+    assert rows and rows == sorted(rows, key=order.__getitem__)
+    assert "warning" in rows
+
+
+def test_project_pages_have_a_breadcrumb_and_problems_in_plain_words(sample_site: Path) -> None:
+    page = page_text(sample_site, "projekter/nexus-paa-faelleskommunal-infrastruktur")
+    assert 'data-hp-tab="../../handleplan/"' in page
+    box = page.split('class="hp-problems', 1)[1].split("</section>", 1)[0]
+    plain = box.split("<details", 1)[0]
+    assert "Opdatér status eller slutdato" in plain and "HP203" not in plain and "linje" not in plain
+    assert "HP203</strong>, linje" in box.split("<details", 1)[1]
+    idea = page_text(sample_site, "projekter/digital-borgerinddragelse-i-planlaegning")
+    assert "Idébank</a>" in idea.split("hp-breadcrumb", 1)[1].split("</nav>", 1)[0]
+    assert "? – ?" not in idea
