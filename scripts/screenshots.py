@@ -325,6 +325,13 @@ async def measure(page: Any) -> Layout:
 async def _settle(page: Any) -> None:
     await page.evaluate("document.fonts.ready.then(() => true)")
     await page.wait_for_timeout(SETTLE_MS)
+    # Measured mid-transition, Material's search overlay (scaled up 45 times on phones) reads as sideways
+    # overflow that is gone a moment later, so wait until nothing animates (looping animations excepted).
+    await page.wait_for_function(
+        "document.getAnimations()"
+        ".every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
+        timeout=TIMEOUT_MS,
+    )
 
 
 async def _open_search(page: Any) -> str | None:
