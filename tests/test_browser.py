@@ -9,26 +9,17 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from scripts.screenshots import CHROMIUM_FLAGS, find_chromium
 from tests.test_site import build, copy_repository
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 PAGE_TYPES = [
     "",
@@ -55,17 +46,9 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = _chromium()
+    executable = find_chromium()
     if executable is None:
         message = "no Chromium on PATH: install Debian's chromium package (see .ci/run)"
         if os.environ.get("CI") == "true":

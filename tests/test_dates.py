@@ -36,20 +36,7 @@ def test_short_date() -> None:
 def test_every_month_has_its_lower_case_danish_name() -> None:
     names = [danish_month(dt.date(2026, month, 1)) for month in range(1, 13)]
     assert names == [f"{m} 2026" for m in MONTHS]
-    assert MONTHS == (
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    )
+    assert (names[0], names[2], names[4], names[11]) == ("januar 2026", "marts 2026", "maj 2026", "december 2026")
 
 
 def test_a_datetime_reads_as_its_date() -> None:
