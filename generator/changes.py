@@ -12,7 +12,9 @@ from pathlib import PurePosixPath
 from generator.cpr_scan import find_cpr_in_file_name
 from generator.history import FileChange
 from generator.portfolio import CheckedFile, Portfolio, check_project_source, cpr_exceptions
+from schema.catalogue import rule_catalogue
 from schema.checks import CheckContext
+from schema.dates import danish_date
 from schema.field_values import as_text, field_values
 from schema.programme import Programme
 from schema.project import Project, Status
@@ -68,6 +70,8 @@ class PortfolioDiff:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # old id, new id
     changed: list[ProjectDiff] = field(default_factory=list)
     withheld: list[tuple[str, str]] = field(default_factory=list)  # id, Danish note on the version left out
+    # id, title, the dispensation in Danish: named first, so that the reviewers see every exception asked for
+    dispensations: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -103,6 +107,10 @@ def diff_portfolios(base: Portfolio, head: Portfolio, base_name: str, head_name:
         diff.removed.append((project_id, project.title if project else _fallback_title(project_id)))
     for project_id in sorted(set(old) & set(new)):
         _add_if_changed(diff, project_id, old[project_id], new[project_id])
+    renamed_from = {new_id: old_id for old_id, new_id in diff.renamed}
+    for project_id in sorted(new):
+        earlier = old.get(renamed_from.get(project_id, project_id))
+        diff.dispensations += _new_dispensations(project_id, earlier, new[project_id])
     shown = {i for i, _, _ in diff.added} | {i for i, _ in diff.removed} | {c.id for c in diff.changed}
     shown |= {i for pair in diff.renamed for i in pair}
     for project_id in sorted(shown):
@@ -111,6 +119,24 @@ def diff_portfolios(base: Portfolio, head: Portfolio, base_name: str, head_name:
         if project_id in new_withheld:
             diff.withheld.append((project_id, WITHHELD_HEAD))
     return diff
+
+
+def _new_dispensations(project_id: str, old: CheckedFile | None, new: CheckedFile) -> list[tuple[str, str, str]]:
+    if new.project is None:
+        return []
+    before = {d.model_dump_json() for d in old.project.dispensations} if old and old.project else set()
+    found = []
+    for dispensation in new.project.dispensations:
+        if dispensation.model_dump_json() in before:
+            continue
+        rule = rule_catalogue().get(dispensation.rule)
+        named = f"{dispensation.rule} {rule.title}" if rule else dispensation.rule
+        text = (
+            f"{named}: {dispensation.granted_by.label} {danish_date(dispensation.granted_on)}, "
+            f"til og med {danish_date(dispensation.expires)}. Begrundelse: {dispensation.reason}"
+        )
+        found.append((project_id, new.project.title, text))
+    return found
 
 
 def _shown_by_id(files: Iterable[CheckedFile], excused: tuple[str, ...]) -> tuple[dict[str, CheckedFile], set[str]]:
@@ -158,10 +184,11 @@ def compare_project(project_id: str, old: CheckedFile, new: CheckedFile) -> Proj
     """Status transition, field changes and rules newly broken or fixed for one project."""
     title = new.project.title if new.project else (old.project.title if old.project else _fallback_title(project_id))
     change = ProjectDiff(project_id, title)
-    before_codes = {f.code for f in old.findings}
-    after_codes = {f.code for f in new.findings}
-    change.rules_broken = sorted(after_codes - before_codes)
-    change.rules_fixed = sorted(before_codes - after_codes)
+    # A rule broken under a dispensation is neither newly broken nor fixed: the dispensation is named instead.
+    broken_before = {f.code for f in old.findings if f.waiver is None}
+    broken_after = {f.code for f in new.findings if f.waiver is None}
+    change.rules_broken = sorted(broken_after - broken_before)
+    change.rules_fixed = sorted({f.code for f in old.findings} - {f.code for f in new.findings})
     if old.project is None or new.project is None:
         return change
     a, b = old.project, new.project
@@ -191,6 +218,10 @@ def diff_as_markdown(diff: PortfolioDiff) -> str:
     lines = [f"## Ændringer i handleplanen ({_revision(diff.base)} → {_revision(diff.head)})", ""]
     if diff.is_empty:
         return "\n".join([*lines, "Ingen ændringer i projekterne.", ""])
+    if diff.dispensations:
+        lines += ["### Nye dispensationer", "", "Programgruppen eller styregruppen skal have givet dem:", ""]
+        lines += [f"- **{_md(title)}** ({_code(pid)}): {_md(text)}" for pid, title, text in diff.dispensations]
+        lines.append("")
     if diff.added:
         lines += ["### Nye projekter", ""]
         lines += [f"- **{_md(title)}** ({_code(pid)}), status: {status}" for pid, title, status in diff.added]
@@ -234,6 +265,7 @@ def diff_as_json(diff: PortfolioDiff) -> dict[str, object]:
         "renamed": [{"from": old, "to": new} for old, new in diff.renamed],
         "changed": [asdict(change) for change in diff.changed],
         "withheld": [{"id": i, "note": n} for i, n in diff.withheld],
+        "dispensations": [{"id": i, "title": t, "dispensation": d} for i, t, d in diff.dispensations],
     }
 
 

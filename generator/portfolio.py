@@ -48,13 +48,18 @@ class CheckedFile:
 
     @property
     def errors(self) -> list[Finding]:
-        """The findings that fail validation."""
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        """The findings that fail validation (not those a valid dispensation covers)."""
+        return [f for f in self.findings if f.severity is Severity.ERROR and f.waiver is None]
 
     @property
     def warnings(self) -> list[Finding]:
-        """The findings that are reported but pass."""
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+        """The findings that are reported but pass (not those a valid dispensation covers)."""
+        return [f for f in self.findings if f.severity is Severity.WARNING and f.waiver is None]
+
+    @property
+    def dispensed(self) -> list[Finding]:
+        """The findings a valid dispensation covers: shown as "dispenseret", and they pass."""
+        return [f for f in self.findings if f.waiver is not None]
 
 
 @dataclass(frozen=True)

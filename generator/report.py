@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from generator.portfolio import CheckedFile, Portfolio
 from schema.catalogue import Finding, Severity
+from schema.dates import danish_date
 from schema.messages import display_path
 
 JSON_SCHEMA_VERSION = 1
@@ -33,7 +34,11 @@ def summary(portfolio: Portfolio) -> str:
     if warnings:
         found.append(f"{warnings} {'advarsel' if warnings == 1 else 'advarsler'}")
     projects = f"{checked} {'projekt' if checked == 1 else 'projekter'}"
-    return f"Tjekkede {projects}: {' og '.join(found) if found else 'ingen fejl eller advarsler'}."
+    text = f"Tjekkede {projects}: {' og '.join(found) if found else 'ingen fejl eller advarsler'}"
+    dispensed = sum(len(f.dispensed) for f in portfolio.files)
+    if dispensed:
+        text += f" ({dispensed} dispenseret)"
+    return text + "."
 
 
 def report_as_json(portfolio: Portfolio) -> dict[str, object]:
@@ -45,6 +50,7 @@ def report_as_json(portfolio: Portfolio) -> dict[str, object]:
             "errors": portfolio.error_count,
             "warnings": portfolio.warning_count,
             "files_with_errors": sum(1 for f in portfolio.files if f.errors),
+            "dispensed": sum(len(f.dispensed) for f in portfolio.files),
         },
         "findings": [
             {
@@ -57,6 +63,8 @@ def report_as_json(portfolio: Portfolio) -> dict[str, object]:
                 "message": found.message,
                 "fix": found.fix,
                 "key_path": display_path(found.loc) if found.loc else None,
+                # A dispensation in force covers the finding until this day (ISO); it passes meanwhile.
+                "dispensed_until": found.waiver.expires.isoformat() if found.waiver else None,
             }
             for checked, found in _all_findings(portfolio)
         ],
@@ -72,6 +80,10 @@ def _all_findings(portfolio: Portfolio) -> Iterator[tuple[CheckedFile, Finding]]
 def _text_lines(portfolio: Portfolio) -> Iterator[str]:
     for checked, found in _all_findings(portfolio):
         where = f"{one_line(checked.path)}:{found.line}:{found.column}"
+        if found.waiver is not None:
+            until = danish_date(found.waiver.expires)
+            yield f"{where}: {found.code} dispenseret til og med {until}: {one_line(found.message)}"
+            continue
         yield f"{where}: {found.code} {found.severity.label}: {one_line(found.message)}"
         if found.fix:  # left out where the message already says what to write
             yield f"    Sådan retter du det: {one_line(found.fix)}"
@@ -98,7 +110,9 @@ def _escaped(match: re.Match[str]) -> str:
 
 def _github_lines(portfolio: Portfolio) -> Iterator[str]:
     for checked, found in _all_findings(portfolio):
+        # A dispensed finding passes: a notice shows it in the pull request without failing it.
         level = "error" if found.severity is Severity.ERROR else "warning"
+        level = "notice" if found.waiver is not None else level
         properties = ",".join(
             f"{key}={_escape_property(str(value))}"
             for key, value in (
@@ -108,7 +122,10 @@ def _github_lines(portfolio: Portfolio) -> Iterator[str]:
                 ("title", f"{found.code} {found.rule.title}"),
             )
         )
-        yield f"::{level} {properties}::{_escape_data(one_line(f'{found.message} {found.fix}'.strip()))}"
+        text = f"{found.message} {found.fix}".strip()
+        if found.waiver is not None:
+            text = f"Dispenseret til og med {danish_date(found.waiver.expires)}: {found.message}"
+        yield f"::{level} {properties}::{_escape_data(one_line(text))}"
 
 
 def _escape_data(text: str) -> str:

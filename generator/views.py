@@ -11,6 +11,7 @@ from functools import cached_property
 from generator.changes import Event, events_by_month, events_by_project, history_events
 from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
+from generator.trend import Trend, compliance_trend
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
 from schema.dates import danish_date
@@ -26,7 +27,9 @@ from schema.project import (
     Status,
 )
 
-COMPLIANCE_ORDER = ("error", "warning", "ok", "not-yet")
+COMPLIANCE_ORDER = ("error", "warning", "dispensed", "ok", "not-yet")
+# The matrix's rule columns: every rule checked on a project, and the clean-up of dispensations after them.
+MATRIX_CODES = (*CHECKS, "HP206")
 ACTIVE_STATUSES = (Status.STARTUP, Status.EXECUTION, Status.BENEFITS, Status.PAUSED)
 CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED)
 
@@ -37,22 +40,37 @@ class Compliance(StrEnum):
     OK = "ok"
     WARNING = "warning"
     ERROR = "error"
+    DISPENSED = "dispensed"  # broken, but a dispensation in force covers it: it passes
     NOT_YET = "not-yet"
 
     @property
     def label(self) -> str:
         """Danish text shown in badges and matrix cells (never colour alone)."""
-        return {"ok": "OK", "warning": "Advarsel", "error": "Fejl", "not-yet": "Endnu ikke påkrævet"}[self.value]
+        return _COMPLIANCE_TEXTS[self][0]
 
     @property
     def short_label(self) -> str:
         """A short Danish text for dense tables such as the compliance matrix."""
-        return {"ok": "OK", "warning": "Adv.", "error": "Fejl", "not-yet": "–"}[self.value]
+        return _COMPLIANCE_TEXTS[self][1]
 
     @property
     def symbol(self) -> str:
         """A glyph that carries the state beside its colour."""
-        return {"ok": "✓", "warning": "!", "error": "✗", "not-yet": "–"}[self.value]
+        return _COMPLIANCE_TEXTS[self][2]
+
+    @property
+    def needs_action(self) -> bool:
+        """An error or a warning: what the front page and the dashboards ask someone to do something about."""
+        return self in (Compliance.ERROR, Compliance.WARNING)
+
+
+_COMPLIANCE_TEXTS = {
+    Compliance.OK: ("OK", "OK", "✓"),
+    Compliance.WARNING: ("Advarsel", "Adv.", "!"),
+    Compliance.ERROR: ("Fejl", "Fejl", "✗"),
+    Compliance.DISPENSED: ("Dispenseret", "Disp.", "§"),
+    Compliance.NOT_YET: ("Endnu ikke påkrævet", "–", "–"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,19 @@ class FindingView:
     action: str  # what needs doing, in plain words (the rule's action)
 
 
+@dataclass(frozen=True)
+class DispensedView:
+    """A rule the project breaks under a dispensation in force, as the site shows it."""
+
+    code: str
+    title: str
+    message: str
+    reason: str
+    granted_by: str
+    granted_on: dt.date
+    expires: dt.date
+
+
 @dataclass
 class ProjectView:
     """Everything a page shows about one project."""
@@ -91,9 +122,10 @@ class ProjectView:
     focus_areas: list[FocusArea]
     anchoring_name: str
     compliance: Compliance
-    findings: list[FindingView]
+    findings: list[FindingView]  # what needs doing: the findings no dispensation covers
     rule_states: dict[str, Compliance]
     benefits: list[BenefitView]
+    dispensed: list[DispensedView] = field(default_factory=list)
     related_to: list[str] = field(default_factory=list)
     referenced_by: list[str] = field(default_factory=list)
     last_changed: dt.date | None = None
@@ -231,6 +263,7 @@ class SiteData:
     history_note: str
     history_available: bool = False
     events: list[Event] = field(default_factory=list)
+    trend: Trend | None = None  # compliance month by month, from git; None without history
 
     @property
     def events_by_month(self) -> list[tuple[str, list[Event]]]:
@@ -261,7 +294,7 @@ class SiteData:
         for area in self.programme.focus_areas_by_id.values():
             projects = self.in_focus_area(area.id)
             active = sum(1 for p in projects if p.project.status in ACTIVE_STATUSES)
-            needing_action = sum(1 for p in projects if p.compliance is not Compliance.OK)
+            needing_action = sum(1 for p in projects if p.compliance.needs_action)
             summaries.append((area, len(projects), active, needing_action))
         return summaries
 
@@ -288,9 +321,18 @@ class SiteData:
 
     @property
     def compliance_counts(self) -> list[tuple[Compliance, int]]:
-        """How many projects are OK, have warnings or errors."""
+        """How many projects are OK, have warnings or errors, and (when any) pass under a dispensation."""
         counts = Counter(p.compliance for p in self.projects)
-        return [(state, counts[state]) for state in (Compliance.OK, Compliance.WARNING, Compliance.ERROR)]
+        states = [Compliance.OK, Compliance.WARNING, Compliance.ERROR]
+        if counts[Compliance.DISPENSED]:
+            states.insert(1, Compliance.DISPENSED)
+        return [(state, counts[state]) for state in states]
+
+    @property
+    def dispensations(self) -> list[tuple[ProjectView, DispensedView]]:
+        """Every dispensation in force with its project, the soonest to expire first."""
+        pairs = [(view, dispensed) for view in self.projects for dispensed in view.dispensed]
+        return sorted(pairs, key=lambda pair: (pair[1].expires, pair[0].title.casefold(), pair[1].code))
 
     @property
     def recently_changed(self) -> list[ProjectView]:
@@ -386,9 +428,10 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
             checked_from="Fra opstart" if rule_catalogue()[code].applies_to is AppliesTo.PAST_IDEA else "Altid",
             broken_by=sum(1 for v in views if v.rule_states.get(code) in (Compliance.WARNING, Compliance.ERROR)),
         )
-        for code in CHECKS
+        for code in MATRIX_CODES
     ]
-    return SiteData(programme, today, views, by_id, rules, history.note, history.available, events)
+    trend = compliance_trend(portfolio, history, today)
+    return SiteData(programme, today, views, by_id, rules, history.note, history.available, events, trend)
 
 
 def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:
@@ -405,29 +448,48 @@ def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, ch
         findings=[
             FindingView(f.code, f.rule.title, f.severity, f.message, f.fix, f.line, f.rule.action)
             for f in checked.findings
+            if f.waiver is None
         ],
         rule_states=_rule_states(project, checked.findings),
         benefits=_benefits(project, today),
+        dispensed=[
+            DispensedView(
+                f.code,
+                f.rule.title,
+                f.message,
+                f.waiver.reason,
+                f.waiver.granted_by,
+                f.waiver.granted_on,
+                f.waiver.expires,
+            )
+            for f in checked.findings
+            if f.waiver is not None
+        ],
         last_changed=changed,
         names=programme.names_by_field,
     )
 
 
 def _overall(findings: tuple[Finding, ...]) -> Compliance:
-    severities = {f.severity for f in findings}
+    severities = {f.severity for f in findings if f.waiver is None}
     if Severity.ERROR in severities:
         return Compliance.ERROR
-    return Compliance.WARNING if Severity.WARNING in severities else Compliance.OK
+    if Severity.WARNING in severities:
+        return Compliance.WARNING
+    return Compliance.DISPENSED if findings else Compliance.OK
 
 
 def _rule_states(project: Project, findings: tuple[Finding, ...]) -> dict[str, Compliance]:
-    applicable = set(applicable_codes(project.status))
+    applicable = {*applicable_codes(project.status), "HP206"}
     worst: dict[str, Compliance] = {}
     for found in findings:
-        state = Compliance.ERROR if found.severity is Severity.ERROR else Compliance.WARNING
-        if worst.get(found.code) is not Compliance.ERROR:
+        if found.waiver is not None:
+            state = Compliance.DISPENSED
+        else:
+            state = Compliance.ERROR if found.severity is Severity.ERROR else Compliance.WARNING
+        if COMPLIANCE_ORDER.index(state) < COMPLIANCE_ORDER.index(worst.get(found.code, Compliance.OK)):
             worst[found.code] = state
-    return {code: worst.get(code, Compliance.OK if code in applicable else Compliance.NOT_YET) for code in CHECKS}
+    return {code: worst.get(code, Compliance.OK if code in applicable else Compliance.NOT_YET) for code in MATRIX_CODES}
 
 
 def _benefits(project: Project, today: dt.date) -> list[BenefitView]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -48,6 +49,12 @@ class Rule(StrictModel):
     fix: Text
     requires: list[str] = Field(default_factory=list)
     when: Text | None = None
+    dispensable: bool = True
+
+    @property
+    def can_be_dispensed(self) -> bool:
+        """Whether a dispensation may cover the rule: a programme rule, never the file's own (HP0xx)."""
+        return self.dispensable and not self.code.startswith("HP0")
 
     def format_message(self, **values: Any) -> str:
         """The Danish message with its placeholders filled in."""
@@ -75,6 +82,16 @@ Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A valid dispensation covering a finding: who granted it, why, and the last day it holds."""
+
+    granted_by: str
+    granted_on: dt.date
+    expires: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """A rule broken by one project, with where in the file it happened.
 
@@ -90,6 +107,8 @@ class Finding:
     at_key: bool = False
     line: int | None = None
     column: int | None = None
+    # Set when a valid dispensation covers the finding: it is shown as "dispenseret" and passes.
+    waiver: Waiver | None = None
 
     def at(self, line: int, column: int) -> Finding:
         """The same finding, placed at a 1-based line and column."""

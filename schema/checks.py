@@ -15,7 +15,8 @@ from typing import Any
 
 from schema.catalogue import AppliesTo, Finding, finding, rule_catalogue
 from schema.choices import suggest
-from schema.dates import danish_date
+from schema.dates import danish_date, months_before
+from schema.dispensations import apply_dispensations, invalid_dispensations
 from schema.errors import FieldUnavailable
 from schema.programme import Programme
 from schema.project import Project, ProjectModelGovernance, Scope, Status
@@ -92,7 +93,7 @@ def check_project(project: Project, context: CheckContext) -> list[Finding]:
             found.extend(CHECKS[code](project, context))  # extend keeps what a rule found before it stopped
         except FieldUnavailable:
             continue
-    return found
+    return apply_dispensations(project, found, context.today)
 
 
 def _present(owner: object, keys: Iterable[str]) -> Iterator[tuple[str, Any]]:
@@ -236,13 +237,6 @@ def _not_stale(project: Project, context: CheckContext) -> Iterator[Finding]:
         yield finding("HP205", (), date=danish_date(context.last_changed), months=months)
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months earlier, or the month's last day where it has fewer."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for candidate in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
+@_check("HP115")
+def _dispensations_usable(project: Project, context: CheckContext) -> Iterator[Finding]:
+    yield from invalid_dispensations(project)

@@ -38,3 +38,15 @@ def danish_month(day: dt.date) -> str:
 def short_date(day: dt.date) -> str:
     """'24. nov. 2026', for dense tables."""
     return f"{day.day}. {SHORT_MONTHS[day.month - 1]} {day.year}"
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier, or the month's last day where it has fewer."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))

@@ -374,6 +374,58 @@ class Link(StrictModel):
     )
 
 
+class GrantedBy(StrEnum):
+    """Who may let a project deviate from a rule for a while."""
+
+    PROGRAMME_GROUP = "programme_group"
+    STEERING_GROUP = "steering_group"
+
+    @property
+    def label(self) -> str:
+        """The Danish name shown to users."""
+        return "Programgruppen" if self is GrantedBy.PROGRAMME_GROUP else "Styregruppen"
+
+
+RULE_CODE_FORM = "en regelkode i anførselstegn, fx 'HP104' (se Vejledning → Regler)"
+RuleCode = Annotated[str, StringConstraints(pattern=r"^HP[0-9]{3}$"), form(RULE_CODE_FORM)]
+
+
+class Dispensation(StrictModel):
+    """The programme or steering group's acceptance that the project deviates from one rule for a while."""
+
+    model_config = ConfigDict(title="Dispensation")
+
+    rule: RuleCode = Field(
+        examples=["HP104"],
+        title="Regel",
+        description="Koden på den regel, projektet må afvige fra, fx 'HP104'. CPR-reglen og reglerne om "
+        "selve filen kan der ikke dispenseres fra.",
+    )
+    reason: Text = Field(
+        examples=["Konsekvensanalysen (DPIA) er i gang; databeskyttelsesrådgiveren godkender, når den er færdig."],
+        title="Begrundelse",
+        description="Hvorfor afvigelsen er accepteret, og hvad der sker, før dispensationen udløber.",
+    )
+    granted_by: GrantedBy = Field(
+        examples=["programme_group"],
+        title="Givet af",
+        description="Hvem gav dispensationen: programgruppen (programme_group) eller styregruppen (steering_group).",
+    )
+    granted_on: dt.date = Field(
+        examples=["2026-10-01"], title="Givet den", description="Hvornår dispensationen blev givet (ÅÅÅÅ-MM-DD)."
+    )
+    expires: dt.date = Field(
+        examples=["2027-03-31"],
+        title="Udløber",
+        description="Den sidste dag, dispensationen gælder (ÅÅÅÅ-MM-DD); højst 12 måneder efter, den blev givet, "
+        "for en regel, der giver fejl. Derefter gælder reglen igen.",
+    )
+
+    def in_force(self, today: dt.date) -> bool:
+        """True from the day it was granted to its last day."""
+        return self.granted_on <= today <= self.expires
+
+
 class Project(StrictModel):
     """One digitalisation project in the action plan."""
 
@@ -458,3 +510,9 @@ class Project(StrictModel):
         description="KLE-numre, som projektets data opmærkes med (NN.NN.NN, evt. med handlingsfacet som G01).",
     )
     links: list[Link] = Field(default_factory=list, title="Links", description="Links til mere om projektet.")
+    dispensations: list[Dispensation] = Field(
+        default_factory=list,
+        title="Dispensationer",
+        description="Regler, programgruppen eller styregruppen har accepteret, at projektet afviger fra i en "
+        "periode. Mens en dispensation gælder, vises fundet som dispenseret og består.",
+    )

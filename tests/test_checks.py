@@ -188,6 +188,45 @@ BROKEN = [
         ),
         id="HP204-benefit-not-followed-up",
     ),
+    pytest.param(
+        valid_project(
+            dispensations=[
+                {
+                    "rule": "HP007",
+                    "reason": "Prøve",
+                    "granted_by": "steering_group",
+                    "granted_on": dt.date(2026, 10, 1),
+                    "expires": dt.date(2026, 12, 31),
+                }
+            ]
+        ),
+        (
+            "HP115",
+            ("dispensations", 0, "rule"),
+            "Dispensationen fra HP007 kan ikke bruges: der kan ikke dispenseres fra CPR-reglen. "
+            "Et CPR-nummer må aldrig stå i en projektfil.",
+        ),
+        id="HP115-no-dispensation-from-the-cpr-rule",
+    ),
+    pytest.param(
+        valid_project(
+            dispensations=[
+                {
+                    "rule": "HP202",
+                    "reason": "KLE-numrene afklares med arkivet.",
+                    "granted_by": "programme_group",
+                    "granted_on": dt.date(2026, 10, 1),
+                    "expires": dt.date(2027, 3, 31),
+                }
+            ]
+        ),
+        (
+            "HP206",
+            ("dispensations", 0),
+            "Dispensationen fra HP202 (Ingen KLE-numre) dækker ikke noget: reglen melder ikke noget på projektet nu.",
+        ),
+        id="HP206-dispensation-covers-nothing",
+    ),
 ]
 
 
@@ -292,7 +331,8 @@ def test_every_programme_rule_has_a_check_and_a_failing_case() -> None:
     tested = {param.values[1][0] for param in BROKEN} | {param.values[2][0] for param in STALE}  # type: ignore[index]
     programme_rules = {code for code, rule in rule_catalogue().items() if rule.applies_to.value != "file"}
     programme_rules -= {"HP010", "HP011", "HP012"}  # shape rules: the model checks them, see test_validate.py
-    assert programme_rules == set(CHECKS) == tested
+    # HP206 judges the other rules' findings, after them (schema/dispensations.py).
+    assert programme_rules == set(CHECKS) | {"HP206"} == tested
 
 
 def test_rules_that_wait_for_start_up_are_not_yet_required_of_an_idea() -> None:

@@ -94,7 +94,13 @@ def test_json_format_is_machine_readable(runner: CliRunner, make_portfolio: Port
     assert code == 1
     report = json.loads(out)
     assert report["schema_version"] == 1
-    assert report["summary"] == {"projects_checked": 1, "errors": 1, "warnings": 0, "files_with_errors": 1}
+    assert report["summary"] == {
+        "projects_checked": 1,
+        "errors": 1,
+        "warnings": 0,
+        "files_with_errors": 1,
+        "dispensed": 0,
+    }
     (found,) = report["findings"]
     assert found == {
         "file": "projects/p.yaml",
@@ -106,6 +112,7 @@ def test_json_format_is_machine_readable(runner: CliRunner, make_portfolio: Port
         "message": "Godkendelse fra databeskyttelsesrådgiveren mangler (navn og dato).",
         "fix": "Tilføj signoffs.dpo med name (hvem) og date (hvornår), evt. reference til DPIA eller risikovurdering.",
         "key_path": "signoffs.dpo",
+        "dispensed_until": None,
     }
 
 

@@ -356,7 +356,7 @@ def _section(page: str, heading: str) -> str:
 
 def test_the_front_page_names_every_project_that_needs_action(sample_site: Path) -> None:
     page = page_text(sample_site, "")
-    needing = {f.project_id: f.findings for f in PORTFOLIO.project_files if f.findings}
+    needing = {f.project_id: f.errors + f.warnings for f in PORTFOLIO.project_files if f.errors + f.warnings}
     assert needing  # the sample portfolio has warnings
     section = _section(page, "Kræver handling")
     for project_id, findings in needing.items():
@@ -403,7 +403,7 @@ def test_grouped_views_leave_out_the_column_they_group_by(sample_site: Path) -> 
 def test_the_compliance_matrix_lists_problems_first(sample_site: Path) -> None:
     page = page_text(sample_site, "overholdelse")
     rows = re.findall(r'<tr class="hp-matrix__row--([a-z-]+)">', page)
-    order = {"error": 0, "warning": 1, "ok": 2}
+    order = {"error": 0, "warning": 1, "dispensed": 2, "ok": 3}
     assert rows and rows == sorted(rows, key=order.__getitem__)
     assert "warning" in rows
 
@@ -418,3 +418,27 @@ def test_project_pages_have_a_breadcrumb_and_problems_in_plain_words(sample_site
     idea = page_text(sample_site, "projekter/digital-borgerinddragelse-i-planlaegning")
     assert "Idébank</a>" in idea.split("hp-breadcrumb", 1)[1].split("</nav>", 1)[0]
     assert "? – ?" not in idea
+
+
+DISPENSED_PROJECT = "digital-affaldsordning-og-ruteplanlaegning"  # the sample's dispensation from HP104
+
+
+def test_a_dispensation_in_force_shows_on_the_project_page_and_passes(sample_site: Path) -> None:
+    page = page_text(sample_site, f"projekter/{DISPENSED_PROJECT}")
+    assert "Dispensationer, der gælder nu" in page
+    assert "Programgruppen gav dispensation" in page and "30. april 2027" in page
+    assert "hp-badge--dispensed" in page and "ting skal følges op på" not in page
+
+
+def test_the_compliance_page_lists_dispensations_with_their_expiry(sample_site: Path) -> None:
+    page = page_text(sample_site, "overholdelse")
+    table = _section(page, "Dispensationer")
+    assert f'href="../projekter/{DISPENSED_PROJECT}/"' in table and "30. april 2027" in table
+    row = re.search(
+        rf'<tr class="hp-matrix__row--dispensed"><th scope="row"><a href="[./]*projekter/{DISPENSED_PROJECT}/"', page
+    )
+    assert row, "the project's matrix row is marked dispensed"
+
+
+def test_a_dispensed_project_is_not_asked_for_action(sample_site: Path) -> None:
+    assert f"projekter/{DISPENSED_PROJECT}/" not in _section(page_text(sample_site, ""), "Kræver handling")
