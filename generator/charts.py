@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 
-from schema.dates import danish_date
+from schema.dates import SHORT_MONTHS, danish_date, danish_month
 from schema.project import Status
 
 # One colour per status, for chart bars and the status tags in handleplan.css (a test keeps them equal).
@@ -312,3 +312,126 @@ def _year_grid(first: int, last: int, x_of: Callable[[dt.date], float], top: flo
 
 def _projects(count: int) -> str:
     return f"{count} projekt" if count == 1 else f"{count} projekter"
+
+
+# The compliance trend's colours: the hues of the compliance badges in handleplan.css (error red, warning
+# orange, OK green), each 3:1 or more against white, and light, middle and dark apart so that they are
+# told apart with red-green colour blindness too; a dispensation is the dispensed badge's olive, as a line.
+TREND_COLOURS: dict[str, str] = {
+    "error": "#a01622",
+    "warning": "#d97a00",
+    "ok": "#2e8540",
+    "dispensed": "#3b5215",
+}
+TREND_PLOT_HEIGHT = 180
+
+
+def compliance_trend(chart_id: str, title: str, months: list[tuple[dt.date, int, int, int, int]]) -> Chart:
+    """Stacked columns per month: projects with errors, with warnings, in order; a line for dispensations.
+
+    `months` holds (the month's first day, errors, warnings, ok, with a dispensation), oldest first.
+    """
+    series = [("Fejl", "error"), ("Advarsel", "warning"), ("OK", "ok")]
+    items = [(word, TREND_COLOURS[key], "box") for word, key in series]
+    any_dispensed = any(m[4] for m in months)  # the line, and its legend, only when there is something to show
+    if any_dispensed:
+        items.append(("Med dispensation", TREND_COLOURS["dispensed"], "dash"))
+    body, y = _legend(items, 0.0)
+    largest = max((sum(m[1:4]) for m in months), default=0)
+    step = _nice_step(largest)
+    top_value = max(step * math.ceil(largest / step), step)
+    left = _text_width(str(top_value)) + 6
+    top = y + FONT_SIZE + 4  # room for the tallest column's total
+    bottom = top + TREND_PLOT_HEIGHT
+    scale = TREND_PLOT_HEIGHT / top_value
+    for value in range(0, top_value + 1, step):
+        level = bottom - value * scale
+        body.append(f'<line x1="{left:.1f}" y1="{level:.1f}" x2="{WIDTH}" y2="{level:.1f}" stroke="{GRID_COLOUR}"/>')
+        body.append(_text(left - 6, level, str(value), anchor="end", middle=True))
+    slot = (WIDTH - left) / max(len(months), 1)
+    bar = min(slot * 0.7, 40.0)
+    points: list[tuple[float, float]] = []
+    for index, (month, *counts) in enumerate(months):
+        centre = left + slot * (index + 0.5)
+        name = danish_month(month)
+        level = bottom
+        for (word, key), count in zip(series, counts[:3], strict=True):
+            if count:
+                height = count * scale
+                level -= height
+                body.append(
+                    f'<rect x="{centre - bar / 2:.1f}" y="{level:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                    f'fill="{TREND_COLOURS[key]}" stroke="#fff" data-month="{month.isoformat()[:7]}">'
+                    f"<title>{escape(name)}: {escape(word)}, {_projects(count)}</title></rect>"
+                )
+        total = sum(counts[:3])
+        if _text_width(str(total)) + 6 <= slot:
+            body.append(_text(centre, level - 4, str(total), anchor="middle"))
+        points.append((centre, bottom - counts[3] * scale))
+    body += _month_labels([m[0] for m in months], left, slot, bottom)
+    if points and any_dispensed:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        colour = TREND_COLOURS["dispensed"]
+        body.append(f'<polyline points="{line}" fill="none" stroke="#fff" stroke-width="5"/>')
+        body.append(
+            f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+        for (x, y), (month, *counts) in zip(points, months, strict=True):
+            body.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}" stroke="#fff">'
+                f"<title>{escape(danish_month(month))}: med dispensation, {_projects(counts[3])}</title></circle>"
+            )
+    description = "Ingen måneder at vise."
+    if months:
+        (first, *_), (_, errors, warnings, ok, dispensed) = months[0], months[-1]
+        line = "; en stiplet linje viser, hvor mange der har en dispensation" if any_dispensed else ""
+        description = (
+            f"Søjler med antal projekter med fejl, med advarsler og i orden for hver måned fra {danish_month(first)} "
+            f"til {danish_month(months[-1][0])}{line}. Senest: {errors} med fejl, {warnings} med advarsler, "
+            f"{ok} i orden og {dispensed} med dispensation."
+        )
+    return Chart(
+        chart_id,
+        title,
+        description,
+        _svg(chart_id, title, description, bottom + 2 * LINE_HEIGHT + 8, body),
+        ["Måned", "Fejl", "Advarsel", "OK", "Med dispensation"],
+        [[danish_month(month).capitalize(), *(str(c) for c in counts)] for month, *counts in months],
+    )
+
+
+def _nice_step(largest: int) -> int:
+    """A grid step of 1, 2 or 5 times a power of ten giving at most five lines above zero."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            if largest <= 5 * factor * magnitude:
+                return factor * magnitude
+        magnitude *= 10
+
+
+def _month_labels(months: list[dt.date], left: float, slot: float, bottom: float) -> list[str]:
+    """Short month names under the columns, thinned out to fit, and the year under each January and the first."""
+    step = max(math.ceil((_text_width("sep.") + 6) / slot), 1) if slot else 1
+    parts: list[str] = []
+    free_from = 0.0  # where the next year label may begin without touching the one before
+    for index, month in enumerate(months):
+        centre = left + slot * (index + 0.5)
+        if index % step == 0:
+            parts.append(_edge_text(centre, bottom + FONT_SIZE + 4, SHORT_MONTHS[month.month - 1]))
+        year = str(month.year)
+        half = _text_width(year) / 2
+        if index == 0 or (month.month == 1 and centre - half >= free_from):
+            parts.append(_edge_text(centre, bottom + FONT_SIZE + 4 + LINE_HEIGHT, year))
+            free_from = max(centre, half) + half + 6
+    return parts
+
+
+def _edge_text(x: float, y: float, text: str) -> str:
+    """A label centred on x, moved inside the chart where it would run past an edge."""
+    half = _text_width(text) / 2
+    if x - half < 0:
+        return _text(0, y, text)
+    if x + half > WIDTH:
+        return _text(WIDTH, y, text, anchor="end")
+    return _text(x, y, text, anchor="middle")

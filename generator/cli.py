@@ -25,16 +25,18 @@ from generator.cli_common import (
 )
 from generator.cli_from_issue import from_issue_command
 from generator.cli_new import new_command
-from generator.errors import PortfolioHasErrors
+from generator.errors import InvalidProgramme, PortfolioHasErrors
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export as export_portfolio
 from generator.history import files_at, read_history
-from generator.portfolio import load_portfolio, portfolio_from_sources
+from generator.migrate import apply_migration, migration_lines, plan_migration
+from generator.portfolio import Portfolio, load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
 from generator.render import render_report
 from generator.report import FORMATS, format_report, one_line
 from generator.schemas import drift_note, relative_path, stale_generated_files, stale_note, write_generated_files
 from generator.views import build_site_data
+from schema.periods import programme_facts
 
 
 @click.group(cls=DanishGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,8 +80,18 @@ def validate(root: Path, paths: tuple[Path, ...], output_format: str, today: dt.
     click.echo(format_report(portfolio, output_format), nl=False)
     warn_if_history_failed(history)
     _warn_if_generated_files_drifted(root)
+    _tell_programme_facts(portfolio, day_of(today))
     if portfolio.error_count:
         sys.exit(1)
+
+
+def _tell_programme_facts(portfolio: Portfolio, today: dt.date) -> None:
+    # Facts about the programme, not a project's rule: said beside the report, never failing it.
+    if portfolio.programme is None:
+        return
+    for fact in programme_facts(portfolio.programme, portfolio.projects.items(), today):
+        named = f": {', '.join(fact.project_ids)}." if fact.project_ids else ""
+        click.echo(f"Bemærk: {one_line(fact.text)}{one_line(named)}", err=True)
 
 
 @main.command()
@@ -242,8 +254,10 @@ def report(root: Path, since: dt.date | None, output: Path | None, today: dt.dat
     """Statusrapport til styregruppen, pr. fokusområde, som Markdown.
 
     Viser projekter efter status, hvad der kræver handling, forventede og
-    realiserede gevinster og ændringerne siden en dato (fra git). Samme rapport
-    ligger på intranettet som en side, der kan udskrives.
+    realiserede gevinster og ændringerne siden en dato (fra git), og hvordan
+    antallet af projekter med fejl, med advarsler og i orden har udviklet sig
+    måned for måned og siden datoen. Samme rapport ligger på intranettet som en
+    side, der kan udskrives.
 
     Eksempel: handleplan report --since 2026-10-01 --output statusrapport.md
     """
@@ -278,6 +292,50 @@ def schema(root: Path, check: bool) -> None:
         raise click.ClickException(stale_note(root, changed))
     if not changed:
         click.echo("De genererede filer er opdaterede.")
+
+
+@main.command()
+@click.option("--check", "dry_run", is_flag=True, help="Vis, hvad der ville blive ændret, uden at skrive noget.")
+@today_option
+@click.pass_obj
+@handle_errors
+def migrate(root: Path, dry_run: bool, today: dt.date | None) -> None:
+    """Flyt de aktive projekter til det nyeste programs fokusområder.
+
+    Bruger mappingen i focus_areas.yaml: svarer et fokusområde til ét nyt, skiftes
+    det ud; svarer det til flere, skrives en TODO-kommentar i filen, så
+    projektlederen vælger. De gamle fokusområder gemmes under earlier_focus_areas,
+    så arkivet bevarer dem, og afsluttede projekter beholder deres. Er det nyeste
+    program en kladde, tages det i brug. Gennemgå ændringerne med git diff, og send
+    dem som et ændringsforslag.
+
+    Eksempel: handleplan migrate --check
+    """
+    day = day_of(today)
+    portfolio = load_portfolio(root, today=day)
+    if portfolio.programme is None:
+        raise InvalidProgramme(errors=len(portfolio.programme_file.errors))
+    plan = plan_migration(portfolio)
+    for line in migration_lines(plan):
+        click.echo(one_line(line))
+    if dry_run:
+        click.echo("Tørkørsel: intet er skrevet.")
+        return
+    written = apply_migration(portfolio.root, plan)
+    after = load_portfolio(root, today=day)
+    errors = after.error_count
+    click.echo(
+        f"Skrev {len(written)} {'fil' if len(written) == 1 else 'filer'}. "
+        + (
+            "Efter flytningen er der ingen fejl."
+            if not errors
+            else f"Efter flytningen er der {errors} fejl: kør 'handleplan validate', og lad projektlederne vælge."
+        )
+    )
+    click.echo(
+        "Gennemgå ændringerne med 'git diff', og send dem som et ændringsforslag (pull request), "
+        "som programgruppen godkender."
+    )
 
 
 def run() -> None:

@@ -191,3 +191,13 @@ class OutputFolderBusy(HandleplanError):
             f"Der er ikke bygget noget: en anden build i denne mappe er ikke færdig efter {waited.replace('.', ',')} "
             f"(den holder låsen {self.values['lock_file']}). Vent, til den er færdig, eller stop den, og prøv igen."
         )
+
+
+class NothingToMigrate(HandleplanError):
+    """focus_areas.yaml describes one programme only: there is nothing to move the projects to."""
+
+    def format_message(self) -> str:
+        return (
+            "focus_areas.yaml beskriver kun ét program, så der er intet at flytte projekterne til. Tilføj det "
+            "efterfølgende program under successors med fokusområder og mapping, og kør 'handleplan migrate' igen."
+        )

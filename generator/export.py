@@ -109,7 +109,7 @@ def to_json(data: SiteData) -> bytes:
     document: dict[str, Any] = {
         "schema_version": JSON_SCHEMA_VERSION,
         "generated": data.today.isoformat(),
-        "programme": data.programme.name,
+        "programme": data.programme.current.name,
         "organisation": data.programme.organisation,
         "columns": {column.key: column.heading for column in COLUMNS},
         "projects": [

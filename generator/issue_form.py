@@ -162,7 +162,7 @@ def _placeholder(examples: list[Any] | None) -> str | None:
 
 def _intro(programme: Programme) -> str:
     return (
-        f"Brug formularen til at foreslå et nyt projekt til {programme.name}. Når du opretter issuet, "
+        f"Brug formularen til at foreslå et nyt projekt til {programme.current.name}. Når du opretter issuet, "
         "laver handleplanen projektfilen ud fra dine svar og åbner en pull request, som programgruppen "
         "gennemgår. Mangler der noget, står det i en kommentar på issuet: ret dine svar ved at redigere "
         "issuet, så prøver handleplanen igen.\n\n"

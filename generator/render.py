@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,13 +13,15 @@ from markupsafe import Markup, escape
 
 from generator import charts
 from generator.changes import newest_events
+from generator.coordination import coordinate
 from generator.errors import TemplateFailed
 from generator.example_project import example_project
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export
 from generator.markup import front_matter_title, markdown_text, summary_html
 from generator.project_yaml import project_text
-from generator.status_report import default_since, report_by_area
+from generator.status_report import default_since, report_by_area, trend_rows
+from generator.trend import change_since
 from generator.views import ACTIVE_STATUSES, CLOSED_STATUSES, Compliance, ProjectView, SiteData
 from schema.catalogue import Severity, rule_catalogue
 from schema.dates import danish_date, danish_month, short_date
@@ -123,10 +125,26 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
             projects=projects,
             charts=_focus_area_charts(area.id, projects, data.today),
         )
-    yield page("overholdelse.md", "compliance.md.j2")
+    yield from _programme_pages(page, data)
+    yield page("overholdelse.md", "compliance.md.j2", trend_chart=_trend_chart(data))
     yield page("aendringer.md", "changes.md.j2")
+    coordination = coordinate({view.id: view.project for view in data.projects})
+    yield page(
+        "koordinering/index.md",
+        "coordination.md.j2",
+        coordination=coordination,
+        suggestions=[(s, [data.by_id[i] for i in s.members]) for s in coordination.suggestions],
+    )
     since = default_since(data.today)
-    yield page("rapport.md", "report.md.j2", for_site=True, since=since, sections=report_by_area(data, since))
+    yield page(
+        "rapport.md",
+        "report.md.j2",
+        for_site=True,
+        since=since,
+        sections=report_by_area(data, since),
+        trend_rows=trend_rows(data.trend),
+        trend_change=change_since(data.trend, since),
+    )
     for output_format in EXPORT_FORMATS:
         yield Page(f"eksport/handleplan.{output_format}", export(data, output_format))
     newest_first = newest_events(data.events)[:FEED_ENTRIES]
@@ -134,7 +152,13 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
     yield page("projekter/index.md", "projects.md.j2")
     for view in data.projects:
-        yield page(f"projekter/{view.id}.md", "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml")
+        yield page(
+            f"projekter/{view.id}.md",
+            "project.md.j2",
+            view=view,
+            edit_url=f"{edit_url}{view.id}.yaml",
+            coordination=coordination,
+        )
     yield page(
         "vejledning/index.md",
         "guide.md.j2",
@@ -167,6 +191,8 @@ def render_report(root: Path, data: SiteData, since: dt.date | None = None) -> s
         for_site=False,
         since=since,
         sections=sections,
+        trend_rows=trend_rows(data.trend),
+        trend_change=change_since(data.trend, since),
     )
 
 
@@ -180,6 +206,30 @@ def _render(environment: jinja2.Environment, template: str, page: str, *, data: 
         return environment.get_template(template).render(data=data, programme=data.programme, **values)
     except jinja2.TemplateError as error:
         raise TemplateFailed(template=template, page=page, detail=str(error)) from None
+
+
+def _programme_pages(page: Callable[..., Page], data: SiteData) -> Iterator[Page]:
+    """The list of programmes, and for each earlier or draft one its page; earlier ones keep dashboards."""
+    yield page("programmer/index.md", "programmes.md.j2")
+    for index, summary in enumerate(data.programme_summaries):
+        version = summary.version
+        if summary.state == "current":
+            continue  # its dashboards are fokusomraader/
+        # The mapping names the previous programme's focus areas.
+        previous = data.programme.programmes[index - 1].focus_areas_by_id.values() if index else ()
+        names = {a.id: f"{a.number}. {a.title}" for a in previous}
+        yield page(
+            f"programmer/{version.id}/index.md", "programme.md.j2", version=version, summary=summary, names=names
+        )
+        if summary.state == "earlier":
+            for area in version.focus_areas_by_id.values():
+                yield page(
+                    f"programmer/{version.id}/{area.id}.md",
+                    "programme_area.md.j2",
+                    version=version,
+                    area=area,
+                    projects=data.archive_projects(version, area.id),
+                )
 
 
 def _url_of(path: str) -> str:
@@ -205,6 +255,13 @@ def _front_page_charts(data: SiteData) -> list[charts.Chart]:
         charts.status_by_group("status-pr-fokusomraade", "Projekter pr. fokusområde og status", by_area),
         charts.expected_vs_realised("gevinster-pr-fokusomraade", "Gevinster pr. fokusområde", benefits),
     ]
+
+
+def _trend_chart(data: SiteData) -> charts.Chart | None:
+    if data.trend is None:
+        return None
+    months = [(m.month, m.counts.errors, m.counts.warnings, m.counts.ok, m.counts.dispensed) for m in data.trend.months]
+    return charts.compliance_trend("overholdelse-over-tid", "Projekter efter overholdelse, måned for måned", months)
 
 
 def _focus_area_charts(area_id: str, projects: list[ProjectView], today: dt.date) -> list[charts.Chart]:

@@ -6,9 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.changes import Event, newest_events
+from generator.trend import MonthCounts, Trend
 from generator.views import ProjectView, SiteData
 from schema.programme import FocusArea
 from schema.project import Status
+
+# The report's trend table: the last year, newest month first (the site's compliance page has every month).
+TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -50,3 +54,8 @@ def default_since(today: dt.date) -> dt.date:
     """The first day of the previous month: a report covers at least the last full month."""
     first = today.replace(day=1)
     return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def trend_rows(trend: Trend | None) -> list[MonthCounts]:
+    """The report's months of the compliance trend, newest first; empty without history."""
+    return list(reversed(trend.months[-TREND_MONTHS:])) if trend else []

@@ -16,7 +16,8 @@ from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
 from schema.dates import danish_date
 from schema.field_values import Names, Value, as_text, field_labels, field_values
-from schema.programme import FocusArea, Programme
+from schema.periods import areas_in, programme_facts, programmes_of
+from schema.programme import FocusArea, Programme, ProgrammeVersion
 from schema.project import (
     Benefit,
     FollowsInfrastructure,
@@ -234,6 +235,21 @@ class ActionGroup:
 
 
 @dataclass(frozen=True)
+class ProgrammeSummary:
+    """One programme of the succession as the programme pages list it."""
+
+    version: ProgrammeVersion
+    state: str  # "current", "earlier" or "draft"
+    projects: int  # how many projects' periods overlap it (none for a draft)
+    successor: ProgrammeVersion | None  # the programme that follows it
+
+    @property
+    def state_label(self) -> str:
+        """The state in Danish."""
+        return {"current": "Gældende", "earlier": "Tidligere (arkiv)", "draft": "Kladde, ikke taget i brug"}[self.state]
+
+
+@dataclass(frozen=True)
 class RuleView:
     """A programme rule as the compliance page explains it."""
 
@@ -282,6 +298,35 @@ class SiteData:
     def in_focus_area(self, area_id: str) -> list[ProjectView]:
         """The projects placed in this focus area, in title order."""
         return [p for p in self.projects if area_id in p.project.focus_areas]
+
+    @cached_property
+    def programme_facts(self) -> list[tuple[str, list[ProjectView]]]:
+        """What the programme group should know about the programme periods, with the projects concerned."""
+        facts = programme_facts(self.programme, ((v.id, v.project) for v in self.projects), self.today)
+        return [(fact.text, [self.by_id[i] for i in fact.project_ids]) for fact in facts]
+
+    @cached_property
+    def programme_summaries(self) -> list[ProgrammeSummary]:
+        """Every programme of the succession, the first first, with its state and how many projects belong to it."""
+        summaries = []
+        programmes = self.programme.programmes
+        for index, version in enumerate(programmes):
+            if version.draft:
+                state, count = "draft", 0
+            else:
+                state = "current" if version is self.programme.current else "earlier"
+                count = sum(1 for v in self.projects if version in programmes_of(v.project, self.programme))
+            successor = programmes[index + 1] if index + 1 < len(programmes) else None
+            summaries.append(ProgrammeSummary(version, state, count, successor))
+        return summaries
+
+    def archive_projects(self, version: ProgrammeVersion, area_id: str) -> list[ProjectView]:
+        """The projects that belonged to an earlier programme in one of its focus areas, in title order."""
+        return [
+            v
+            for v in self.projects
+            if version in programmes_of(v.project, self.programme) and area_id in areas_in(v.project, version)
+        ]
 
     def active_in_focus_area(self, area_id: str) -> list[ProjectView]:
         """The active projects placed in this focus area, in title order."""
@@ -437,7 +482,7 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
 def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:
     project = checked.project
     assert project is not None and checked.project_id is not None
-    areas = programme.focus_areas_by_id
+    areas = {area_id: area for area_id, (_, area) in programme.adopted_focus_areas.items()}
     return ProjectView(
         id=checked.project_id,
         path=checked.path,

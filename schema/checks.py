@@ -113,11 +113,62 @@ def _has_focus_area(project: Project, context: CheckContext) -> Iterator[Finding
 
 @_check("HP102")
 def _focus_areas_known(project: Project, context: CheckContext) -> Iterator[Finding]:
-    known = context.programme.focus_areas_by_id
+    programme = context.programme
+    # A closed project keeps the focus areas of the programme it ran in; HP116 moves an active one on.
+    known = programme.adopted_focus_areas if _is_closed(project) else programme.focus_areas_by_id
     for index, area in enumerate(project.focus_areas):
-        if area not in known:
-            hint = suggest(area, context.programme.focus_area_choices)
+        if area not in known and area not in programme.adopted_focus_areas:
+            hint = suggest(area, programme.focus_area_choices)
             yield finding("HP102", ("focus_areas", index), value=area, hint=hint)
+    earlier = {version.id: version for version in programme.earlier}
+    for programme_id, areas in project.earlier_focus_areas.items():
+        version = earlier.get(programme_id)
+        if version is None:
+            names = ", ".join(f"'{i}'" for i in earlier) or "ingen"
+            hint = f" Nøglen under earlier_focus_areas skal være id'et på et tidligere program: {names}."
+            yield finding("HP102", ("earlier_focus_areas", programme_id), at_key=True, value=programme_id, hint=hint)
+            continue
+        for index, area in enumerate(areas):
+            if area not in version.focus_areas_by_id:
+                choices = {a.id: [f"{a.number}. {a.title}", a.title] for a in version.focus_areas_by_id.values()}
+                hint = suggest(area, choices)
+                yield finding("HP102", ("earlier_focus_areas", programme_id, index), value=area, hint=hint)
+
+
+@_check("HP116")
+def _focus_areas_current(project: Project, context: CheckContext) -> Iterator[Finding]:
+    programme = context.programme
+    if _is_closed(project) or not programme.earlier:
+        return
+    for index, area in enumerate(project.focus_areas):
+        if area in programme.focus_areas_by_id or area not in programme.adopted_focus_areas:
+            continue
+        version, _ = programme.adopted_focus_areas[area]
+        yield finding(
+            "HP116",
+            ("focus_areas", index),
+            value=area,
+            programme=version.name,
+            current=programme.current.name,
+            hint=_successor_hint(programme, area),
+        )
+
+
+def _successor_hint(programme: Programme, area: str) -> str:
+    names = programme.names_by_field["focus_areas"]
+    successors = [f"'{a}' ({names[a]})" for a in programme.successors_of(area)]
+    if len(successors) == 1:
+        return f" Mente du {successors[0]}?"
+    if successors:
+        return f" Det svarer til et eller flere af: {', '.join(successors)}; vælg dem, der passer."
+    return ""
+
+
+def _is_closed(project: Project) -> bool:
+    try:
+        return project.status.is_closed
+    except FieldUnavailable:
+        return False
 
 
 @_check("HP103")
@@ -179,6 +230,14 @@ def _related_exist(project: Project, context: CheckContext) -> Iterator[Finding]
                 value=related,
                 hint=suggest(related, _project_choices(context)),
             )
+
+
+@_check("HP112")
+def _not_related_exist(project: Project, context: CheckContext) -> Iterator[Finding]:
+    for index, marker in enumerate(project.not_related):
+        if marker.project not in context.project_ids:
+            hint = suggest(marker.project, _project_choices(context))
+            yield finding("HP112", ("not_related", index, "project"), value=marker.project, hint=hint)
 
 
 def _project_choices(context: CheckContext) -> dict[str, list[str]]:

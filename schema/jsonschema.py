@@ -137,6 +137,10 @@ class _Shaper:
         required = node.pop("required", [])
         closed = node.pop("additionalProperties", None) is False
         node.pop("type")
+        # A mapping with free keys (a dict field, such as earlier_focus_areas): its values shaped as any field.
+        patterns = node.pop("patternProperties", None)
+        if patterns:
+            node["patternProperties"] = {key: self.shape(value, path, title) for key, value in patterns.items()}
         shaped: dict[str, Any] = {**node, "properties": properties}
         # yaml-language-server fills in the required keys when it completes the section's key.
         if required:

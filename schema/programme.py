@@ -1,8 +1,15 @@
-"""The model of `focus_areas.yaml`: the programme, its focus areas and departments."""
+"""The model of `focus_areas.yaml`: the programme, its focus areas and departments, and its successors.
+
+Programmes succeed each other: the file's top level is the first, `successors` the ones that
+followed, each with a mapping from the previous programme's focus areas to its own. The last
+one that is not a draft is the current programme: active projects name its focus areas, while
+closed projects keep those of the programme they ran in.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated
 
@@ -52,9 +59,71 @@ class CprException(StrictModel):
     )
 
 
+class Successor(StrictModel):
+    """A programme that follows the one before it, with the mapping from that one's focus areas."""
+
+    id: Slug = Field(
+        title="Id", description="Stabil kort nøgle; arkivet over programmet har adressen programmer/<id>/."
+    )
+    name: Text = Field(title="Navn", description="Programmets navn.")
+    period: Period = Field(title="Periode", description="Programmets periode.")
+    draft: bool = Field(
+        default=False,
+        title="Kladde",
+        description="true: programmet er forberedt (eller et eksempel), men ikke taget i brug. 'handleplan migrate' "
+        "tager det i brug og flytter de aktive projekter over.",
+    )
+    focus_areas: list[FocusArea] = Field(min_length=1, title="Fokusområder", description="Programmets fokusområder.")
+    mapping: dict[Slug, list[Slug]] = Field(
+        default_factory=dict,
+        title="Fra det forrige programs fokusområder",
+        description="For hvert af det forrige programs fokusområder: det eller de af dette programs fokusområder, det "
+        "svarer til. Ét: 'handleplan migrate' skifter det ud. Flere: projektlederen vælger.",
+        examples=[{"borger-teknologi-lokaldemokrati": ["brugervenlig"]}],
+    )
+
+    @model_validator(mode="after")
+    def _maps_to_own_areas(self) -> Successor:
+        # Here, not on the whole file, so that the message points at this programme.
+        own = {area.id for area in self.focus_areas}
+        for old, new in self.mapping.items():
+            unknown = [n for n in new if n not in own]
+            if unknown or not new:
+                shown = ", ".join(unknown) if unknown else "ingen"
+                raise ValueError(f"mapping: '{old}' peger på {shown}, ikke et af programmets fokusområder")
+        return self
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: one object per programme of the file
+class ProgrammeVersion:
+    """One programme of the succession, read the same way whether it is the file's top level or a successor."""
+
+    id: str
+    name: str
+    period: Period
+    focus_areas: tuple[FocusArea, ...]
+    mapping: dict[str, list[str]]
+    draft: bool = False
+
+    @cached_property
+    def focus_areas_by_id(self) -> dict[str, FocusArea]:
+        """Focus areas keyed by id, in programme order."""
+        return {area.id: area for area in sorted(self.focus_areas, key=lambda a: a.number)}
+
+    def overlaps(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether a period (open where a date is missing) shares a day with the programme's."""
+        return (start is None or start <= self.period.end) and (end is None or end >= self.period.start)
+
+
 class Programme(StrictModel):
     """The digitalisation programme a portfolio is steered by."""
 
+    id: Slug | None = Field(
+        default=None,
+        title="Id",
+        description="Stabil kort nøgle for programmet, fx 'digitaliseringsprogram-2021-2025'. Påkrævet, når programmet "
+        "har efterfølgere; arkivet over det har adressen programmer/<id>/.",
+    )
     name: Text = Field(title="Navn", description="Programmets navn.")
     organisation: Text = Field(title="Organisation", description="Kommunens navn.")
     period: Period = Field(title="Periode", description="Programmets periode.")
@@ -83,6 +152,12 @@ class Programme(StrictModel):
         description="Tekster, der ligner et CPR-nummer (en dato og fire cifre), men som er gennemgået og ikke er "
         "et. Kun de præcise tekster undtages; tilføj kun en tekst, når det er kontrolleret.",
     )
+    successors: list[Successor] = Field(
+        default_factory=list,
+        title="Efterfølgende programmer",
+        description="Programmer, der afløser dette, i rækkefølge, hvert med sine fokusområder og med, hvad det forrige "
+        "programs fokusområder svarer til. Det sidste, der ikke er en kladde, er det gældende program.",
+    )
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Programme:
@@ -96,12 +171,64 @@ class Programme(StrictModel):
                 raise ValueError(f"{kind} forekommer flere gange: {', '.join(duplicates)}")
         if self.period.end < self.period.start:
             raise ValueError("periodens slut ligger før dens start")
+        if self.successors and self.id is None:
+            raise ValueError("et program med efterfølgere skal have et id (fx id: digitaliseringsprogram-2021-2025)")
+        _check_succession(self.programmes)
         return self
 
     @cached_property
+    def programmes(self) -> tuple[ProgrammeVersion, ...]:
+        """Every programme of the succession, the first (the file's top level) first."""
+        first = ProgrammeVersion(self.id or "program", self.name, self.period, tuple(self.focus_areas), {})
+        rest = (
+            ProgrammeVersion(s.id, s.name, s.period, tuple(s.focus_areas), s.mapping, s.draft) for s in self.successors
+        )
+        return (first, *rest)
+
+    @cached_property
+    def current(self) -> ProgrammeVersion:
+        """The programme in force: the last one that is not a draft."""
+        return [p for p in self.programmes if not p.draft][-1]
+
+    @cached_property
+    def earlier(self) -> tuple[ProgrammeVersion, ...]:
+        """The programmes before the current one, the newest first: their dashboards are an archive."""
+        index = self.programmes.index(self.current)
+        return tuple(reversed(self.programmes[:index]))
+
+    @cached_property
+    def drafts(self) -> tuple[ProgrammeVersion, ...]:
+        """Programmes prepared to follow the current one, not yet in force."""
+        return tuple(p for p in self.programmes if p.draft)
+
+    @cached_property
     def focus_areas_by_id(self) -> dict[str, FocusArea]:
-        """Focus areas keyed by id, in programme order."""
-        return {area.id: area for area in sorted(self.focus_areas, key=lambda a: a.number)}
+        """The current programme's focus areas keyed by id, in programme order."""
+        return self.current.focus_areas_by_id
+
+    @cached_property
+    def adopted_focus_areas(self) -> dict[str, tuple[ProgrammeVersion, FocusArea]]:
+        """Every focus area of the current and the earlier programmes with its programme: the newest wins an id."""
+        found: dict[str, tuple[ProgrammeVersion, FocusArea]] = {}
+        for version in (*reversed(self.earlier), self.current):
+            found |= {area_id: (version, area) for area_id, area in version.focus_areas_by_id.items()}
+        return found
+
+    def successors_of(self, area_id: str, target: ProgrammeVersion | None = None) -> list[str]:
+        """The focus areas of `target` (the current programme) an earlier area maps to, along the succession.
+
+        An area the mapping leaves out carries on where the next programme has an area of the same id.
+        """
+        target = target or self.current
+        index = self.programmes.index(target)
+        frontier = {area_id}
+        for version in self.programmes[1 : index + 1]:
+            mapped: set[str] = set()
+            for area in frontier:
+                mapped |= set(version.mapping.get(area, [area] if area in version.focus_areas_by_id else []))
+            frontier = mapped
+        order = list(target.focus_areas_by_id)
+        return sorted((a for a in frontier if a in target.focus_areas_by_id), key=order.index)
 
     @cached_property
     def focus_area_choices(self) -> dict[str, list[str]]:
@@ -115,11 +242,17 @@ class Programme(StrictModel):
 
     @cached_property
     def names_by_field(self) -> dict[str, dict[str, str]]:
-        """For the project fields that hold the programme's ids: each id's name, as people read it."""
-        return {
-            "focus_areas": {a.id: f"{a.number}. {a.title}" for a in self.focus_areas_by_id.values()},
-            "anchoring": dict(self.anchorings),
+        """For the project fields that hold the programme's ids: each id's name, as people read it.
+
+        Focus areas of earlier programmes are named too (after the current ones), for closed projects.
+        """
+        current = {a.id: f"{a.number}. {a.title}" for a in self.focus_areas_by_id.values()}
+        earlier = {
+            i: f"{a.number}. {a.title} ({version.name})"
+            for i, (version, a) in self.adopted_focus_areas.items()
+            if i not in current
         }
+        return {"focus_areas": current | earlier, "anchoring": dict(self.anchorings)}
 
     @property
     def example_email(self) -> str:
@@ -130,3 +263,34 @@ class Programme(StrictModel):
     def anchorings(self) -> dict[str, str]:
         """Every allowed anchoring id with its Danish name, the central team first."""
         return {self.central_team.id: self.central_team.name} | {d.id: d.name for d in self.departments}
+
+
+def _check_succession(programmes: tuple[ProgrammeVersion, ...]) -> None:
+    """Each programme's ids unique, its period after the previous one's start, its mapping between real areas."""
+    seen: set[str] = set()
+    for previous, version in zip((None, *programmes), programmes, strict=False):
+        if version.id in seen:
+            raise ValueError(f"program-id'et {version.id} forekommer flere gange")
+        seen.add(version.id)
+        for kind, ids in (
+            ("fokusområde-id", [a.id for a in version.focus_areas]),
+            ("fokusområde-nummer", [str(a.number) for a in version.focus_areas]),
+        ):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"{kind} forekommer flere gange i {version.name}: {', '.join(duplicates)}")
+        if version.period.end < version.period.start:
+            raise ValueError(f"periodens slut ligger før dens start i {version.name}")
+        if previous is None:
+            continue
+        if previous.draft and not version.draft:
+            raise ValueError(f"{version.name} følger en kladde ({previous.name}); tag kladden i brug først")
+        if version.period.start <= previous.period.start:
+            raise ValueError(f"{version.name} skal begynde efter {previous.name}")
+        for old, new in version.mapping.items():
+            if old not in previous.focus_areas_by_id:
+                raise ValueError(f"mapping i {version.name}: '{old}' er ikke et fokusområde i {previous.name}")
+            unknown = [n for n in new if n not in version.focus_areas_by_id]
+            if unknown or not new:
+                shown = ", ".join(unknown) if unknown else "ingen"
+                raise ValueError(f"mapping i {version.name}: '{old}' peger på {shown}, ikke fokusområder i programmet")

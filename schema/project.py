@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from schema.common import Email, LongText, Reference, StrictModel, Text, Url, form
+from schema.common import Email, LongText, Reference, Slug, StrictModel, Text, Url, form
 
 
 class Status(StrEnum):
@@ -426,6 +426,74 @@ class Dispensation(StrictModel):
         return self.granted_on <= today <= self.expires
 
 
+# --- Coordination across departments: the IT systems a project uses, and pairs reviewed as not related.
+# KITOS (OS2's shared catalogue of the municipalities' IT systems) names each system by a UUID, as its
+# API (v2) and its current interface at kitos.dk/ui do.
+KITOS_UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+KITOS_UUID_FORM = (
+    "et KITOS-id (UUID) i anførselstegn, som det står i adressen på systemets side i KITOS' "
+    "IT-systemkatalog, fx '3f2a9c1e-8b4d-4e7a-9c2b-5d6e7f8a9b0c'"
+)
+KitosUuid = Annotated[str, StringConstraints(pattern=KITOS_UUID_PATTERN), form(KITOS_UUID_FORM)]
+# A link is navigation, not a request: the intranet still loads nothing from kitos.dk.
+KITOS_SYSTEM_URL = "https://kitos.dk/ui/it-systems/it-system-catalog/{uuid}"
+
+
+class ItSystem(StrictModel):
+    """An IT system the project uses or buys, with its supplier."""
+
+    model_config = ConfigDict(title="IT-system")
+
+    name: Text = Field(
+        examples=["Nexus"],
+        title="System",
+        description="IT-systemets navn, som det står i KITOS eller i kontrakten, fx 'Nexus' eller 'Microsoft 365'.",
+    )
+    supplier: Text | None = Field(
+        examples=["Systematic"],
+        default=None,
+        title="Leverandør",
+        description="Leverandøren af systemet, fx 'Systematic' eller 'KMD'.",
+    )
+    kitos_uuid: KitosUuid | None = Field(
+        examples=["3f2a9c1e-8b4d-4e7a-9c2b-5d6e7f8a9b0c"],
+        default=None,
+        title="KITOS-id",
+        description="Systemets id (UUID) i KITOS, OS2's fælles IT-systemkatalog: det står sidst i adressen på "
+        "systemets side i kataloget. Projektsiden linker til KITOS, og projekter, der bruger samme system, "
+        "findes, selv om de staver navnet forskelligt.",
+    )
+
+    @property
+    def kitos_url(self) -> str | None:
+        """The system's page in KITOS' IT-system catalogue, when its id is known."""
+        return KITOS_SYSTEM_URL.format(uuid=self.kitos_uuid.lower()) if self.kitos_uuid else None
+
+
+class NotRelated(StrictModel):
+    """Another project reviewed as not related, so coordination stops suggesting the pair."""
+
+    model_config = ConfigDict(title="Ikke relateret projekt")
+
+    project: Reference = Field(
+        examples=["digital-hjaelp-til-borgere"],
+        title="Projekt",
+        description="Id på det andet projekt (filnavnet uden .yaml).",
+    )
+    reason: Text = Field(
+        examples=["Samme KLE-nummer, men vi har talt sammen: projekterne har intet fælles ud over emnet."],
+        title="Begrundelse",
+        description="Hvorfor projekterne ikke har brug for at koordinere, selv om de deler noget.",
+    )
+    reviewed_by: Text | None = Field(
+        examples=["Programgruppen"],
+        default=None,
+        title="Vurderet af",
+        description="Hvem har vurderet, at projekterne ikke er relaterede, fx programgruppen eller de to "
+        "projektledere.",
+    )
+
+
 class Project(StrictModel):
     """One digitalisation project in the action plan."""
 
@@ -448,6 +516,13 @@ class Project(StrictModel):
     focus_areas: list[Reference] = Field(
         title="Fokusområder",
         description="Et eller flere af programmets fokusområder (id fra focus_areas.yaml).",
+    )
+    earlier_focus_areas: dict[Slug, list[Reference]] = Field(
+        default_factory=dict,
+        title="Fokusområder i tidligere programmer",
+        description="For et projekt, der er flyttet til et nyt program: de fokusområder, det havde i hvert tidligere "
+        "program (program-id → fokusområder). 'handleplan migrate' skriver dem, så arkivet bevarer dem.",
+        examples=[{"digitaliseringsprogram-2021-2025": ["data-styring"]}],
     )
     scope: Scope = Field(
         examples=["local"],
@@ -508,6 +583,18 @@ class Project(StrictModel):
         default_factory=list,
         title="KLE-numre",
         description="KLE-numre, som projektets data opmærkes med (NN.NN.NN, evt. med handlingsfacet som G01).",
+    )
+    systems: list[ItSystem] = Field(
+        default_factory=list,
+        title="IT-systemer",
+        description="De IT-systemer, projektet bruger eller køber, med leverandør og evt. id i KITOS. Siden "
+        "Koordinering viser projekter i andre fagområder, der bruger de samme systemer eller leverandører.",
+    )
+    not_related: list[NotRelated] = Field(
+        default_factory=list,
+        title="Ikke relaterede projekter",
+        description="Projekter, som siden Koordinering foreslog at koordinere med, men som er vurderet ikke "
+        "at være relaterede. Parret foreslås så ikke igen (det er nok, at det ene projekt nævner det andet).",
     )
     links: list[Link] = Field(default_factory=list, title="Links", description="Links til mere om projektet.")
     dispensations: list[Dispensation] = Field(

@@ -138,6 +138,8 @@ def _as_yaml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(_as_yaml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_as_yaml(key)}: {_as_yaml(item)}" for key, item in value.items()) + "}"
     if isinstance(value, str) and value[:1].isdigit():
         return json.dumps(value, ensure_ascii=False) if "." in value[:3] else value  # KLE numbers are quoted
     return str(value)
@@ -153,6 +155,9 @@ def describe_type(annotation: Any) -> str:
         return " eller ".join(dict.fromkeys(kinds))
     if origin is list:
         return f"liste af {describe_type(get_args(annotation)[0])}"
+    if origin is dict:
+        key, value = get_args(annotation)
+        return f"afsnit, hvor hver nøgle ({describe_type(key)}) har en {describe_type(value)}"
     if origin is Literal:
         return " eller ".join(_as_yaml(value) for value in get_args(annotation))
     if isinstance(annotation, type):

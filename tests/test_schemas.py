@@ -215,11 +215,12 @@ def test_validate_says_in_danish_that_the_generated_files_are_stale(
     _add_focus_area(root)
     code, _, err = invoke(runner, root, "validate")
     assert code == 0  # the projects are right; the pull request's `schema --check` fails on it
-    assert err == (
+    drift = [line for line in err.splitlines() if "schema.json" in line]  # beside the programme's own notes
+    assert drift == [
         "Bemærk: schema/project.schema.json og .github/ISSUE_TEMPLATE/nyt-projekt.yml passer ikke længere til "
         "focus_areas.yaml og datamodellen; editoren og formularen til nye projekter tilbyder derfor forkerte "
-        "felter og valg. Kør 'handleplan schema' og commit resultatet.\n"
-    )
+        "felter og valg. Kør 'handleplan schema' og commit resultatet."
+    ]
 
 
 def test_schema_check_fails_in_danish_and_schema_fixes_it(runner: CliRunner, make_portfolio: PortfolioFactory) -> None:
@@ -241,7 +242,7 @@ def test_schema_check_fails_in_danish_and_schema_fixes_it(runner: CliRunner, mak
     schema = json.loads((root / "schema" / "project.schema.json").read_text(encoding="utf-8"))
     assert "Økonomi og Løn" in schema["properties"]["anchoring"]["enumDescriptions"]
     assert invoke(runner, root, "schema", "--check")[:2] == (0, "De genererede filer er opdaterede.\n")
-    assert invoke(runner, root, "validate")[2] == ""
+    assert "passer ikke længere" not in invoke(runner, root, "validate")[2]
 
 
 def test_a_portfolio_without_generated_files_is_not_nagged(make_portfolio: PortfolioFactory) -> None:
