@@ -12,7 +12,12 @@ errors whatever its status; its contents are never shown.
 
 Checking every project for every month would read every version many times, so
 each version is read and validated once, by its bytes, and only the programme's
-rules (the date-dependent part) run again for each month.
+rules (the date-dependent part) run again for each month; the versions on disk
+today are taken over from today's check.
+
+A shallow clone gives the same months from its oldest commit on, and the site says
+its history is incomplete; only the rule on projects unchanged too long (HP205) can
+differ there, as it does today, since the clone cannot see older changes.
 """
 
 from __future__ import annotations
@@ -170,7 +175,8 @@ class _Checker:
     """Checks project versions, reading and validating each version's bytes only once."""
 
     def __init__(self) -> None:
-        self._read: dict[tuple[str, bytes], tuple[Project, tuple[Finding, ...]] | None] = {}
+        # A version that is no readable project is checked afresh each month: rare, and an error on any day.
+        self._read: dict[tuple[str, bytes], tuple[Project, tuple[Finding, ...]]] = {}
 
     def know(self, portfolio: Portfolio) -> None:
         """Take over what today's check read from each project file, for the versions git holds of it too.

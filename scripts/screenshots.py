@@ -152,6 +152,8 @@ PAGE_TYPES = [
     PageType("handleplan-idebank", "handleplan/idebank/", "Idébank"),
     PageType("handleplan-afsluttede", "handleplan/afsluttede/", "Afsluttede projekter"),
     PageType("fokusomraader", "fokusomraader/", "Fokusområder"),
+    PageType("programmer", "programmer/", "Programmer"),
+    PageType("koordinering", "koordinering/", "Koordinering"),
     PageType("overholdelse", "overholdelse/", "Overholdelse"),
     PageType("aendringer", "aendringer/", "Ændringer"),
     PageType("rapport", "rapport/", "Rapport"),
@@ -192,6 +194,21 @@ def discover_pages(site: Path) -> tuple[list[PageType], list[str]]:
                 pages.append(PageType("fokusomraade", f"fokusomraader/{areas[0].name}/", "Ét fokusområde"))
             else:
                 notes.append("skipped fokusomraade: no focus area under /fokusomraader/")
+        elif page.name == "programmer":
+            # A draft's or an earlier programme's page, and an archived dashboard where there is one.
+            for programme in _subpages(site / "programmer"):
+                archive = _subpages(programme)
+                if archive:
+                    pages.append(
+                        PageType(
+                            "program-arkiv", f"programmer/{programme.name}/{archive[0].name}/", "Arkiveret fokusområde"
+                        )
+                    )
+            programmes = _subpages(site / "programmer")
+            if programmes:
+                pages.append(
+                    PageType("program", f"programmer/{programmes[0].name}/", "Et program (kladde eller arkiv)")
+                )
         elif page.name == "projekter":
             projects = _subpages(site / "projekter")
             troubled = [p for p in projects if _has_problems(p)]

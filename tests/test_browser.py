@@ -31,10 +31,14 @@ PAGE_TYPES = [
     "handleplan/afsluttede/",
     "fokusomraader/",
     "fokusomraader/klima-ressourcer/",
+    "programmer/",
+    "programmer/digitaliseringsstrategi-2026-2029/",  # the sample's draft successor
+    "koordinering/",
     "overholdelse/",
     "projekter/",
     "projekter/borgerblikket/",
     "projekter/nexus-paa-faelleskommunal-infrastruktur/",
+    "projekter/digital-affaldsordning-og-ruteplanlaegning/",  # a dispensation in force
     "vejledning/",
     "vejledning/felter/",
     "aendringer/",

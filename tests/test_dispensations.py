@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from click.testing import CliRunner
+
+from generator.cli import main
 from generator.portfolio import load_portfolio
 from tests.conftest import TODAY, PortfolioFactory, valid_project
 
@@ -149,10 +152,6 @@ def test_the_pull_request_diff_names_an_added_dispensation(make_portfolio: Portf
 
 
 def test_validate_prints_a_dispensed_finding_as_passing(make_portfolio: PortfolioFactory) -> None:
-    from click.testing import CliRunner
-
-    from generator.cli import main
-
     root = make_portfolio({"projekt.yaml": without_dpo(dispensations=[dispensation()])})
     result = CliRunner().invoke(main, ["--root", str(root), "validate", "--today", "2026-11-24"])
     assert result.exit_code == 0, result.output
@@ -162,3 +161,13 @@ def test_validate_prints_a_dispensed_finding_as_passing(make_portfolio: Portfoli
     assert "(1 dispenseret)" in result.output
     github = CliRunner().invoke(main, ["--root", str(root), "validate", "--today", "2026-11-24", "--format", "github"])
     assert github.output.startswith("::notice ")
+
+
+def test_the_status_report_lists_dispensations_with_their_expiry() -> None:
+    from tests.conftest import REPO
+
+    result = CliRunner().invoke(main, ["--root", str(REPO), "report", "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    section = result.output[result.output.index("## Dispensationer") : result.output.index("## 1.")]
+    assert "| Digital affaldsordning og ruteplanlægning | HP104 Manglende godkendelse ved opstart |" in section
+    assert "| 30. april 2027 |" in section

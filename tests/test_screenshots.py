@@ -38,6 +38,9 @@ PAGE_TYPES = {
     "handleplan-afsluttede",
     "fokusomraader",
     "fokusomraade",
+    "programmer",
+    "program",  # the sample's draft successor; an archive appears once a programme is earlier
+    "koordinering",
     "overholdelse",
     "aendringer",
     "rapport",
