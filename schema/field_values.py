@@ -129,6 +129,8 @@ def as_value(value: Any, path: str = "") -> Value:
         return value
     if isinstance(value, list):
         return "; ".join(_text(as_value(item)) for item in value) or None
+    if isinstance(value, dict):  # "programme-id: a, b"
+        return "; ".join(f"{key}: {_text(as_value(item)).replace('; ', ', ')}" for key, item in value.items()) or None
     if isinstance(value, BaseModel):
         parts = [_text(as_value(getattr(value, name))) for name in type(value).model_fields]
         return ", ".join(part for part in parts if part) or None

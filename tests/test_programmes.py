@@ -266,3 +266,19 @@ def test_the_sample_site_shows_the_draft_and_the_ended_period(sample_copy: Path)
     front = page_text(site, "")
     assert "sluttede 31. december 2025" in front
     assert 'href="projekter/digital-hjaelp-til-borgere/"' in front
+
+
+def test_the_migration_reads_well_in_the_pull_request_diff(sample_copy: Path) -> None:
+    from generator.changes import diff_as_markdown, diff_portfolios
+
+    before = load_portfolio(sample_copy, today=TODAY)
+    invoke(sample_copy, "migrate")
+    after = load_portfolio(sample_copy, today=TODAY)
+    markdown = diff_as_markdown(diff_portfolios(before, after, "main", "migrate"))
+    assert (
+        "  - Fokusområder: borger-teknologi-lokaldemokrati; data-styring → brugervenlig; digitalt-fundament" in markdown
+    )
+    assert (
+        f"Fokusområder i tidligere programmer: ikke angivet → {OLD}: borger-teknologi-lokaldemokrati, data-styring"
+        in (markdown)
+    )
