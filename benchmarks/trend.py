@@ -32,6 +32,7 @@ from generator import trend
 from generator.changes import history_events
 from generator.history import read_history
 from generator.portfolio import load_portfolio
+from generator.versions import VersionChecker
 
 TODAY = dt.date(2026, 12, 3)
 T = TypeVar("T")
@@ -90,7 +91,7 @@ def main() -> None:
         programme = portfolio.programme
         ends = [m.counts.day for m in found.months[:-1]]
         _, uncached = timed(
-            lambda: [next(trend._replay(history.changes, programme, [day], trend._Checker())) for day in ends]
+            lambda: [next(trend._replay(history.changes, programme, [day], VersionChecker())) for day in ends]
         )
         _, events = timed(lambda: history_events(history.changes, programme, portfolio.projects))
         print(f"{args.projects} projects, {len(found.months)} months, {len(history.changes)} file versions")

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from generator.background import exports_in_background
 from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFolder
 from generator.history import History
 from generator.lock import output_lock
@@ -170,7 +171,10 @@ def generate_docs(
         OutputFolderBusy: another build held the output folders too long.
     """
     data = build_site_data(portfolio, today, history)
-    pages = list(render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url, config.new_project_url))
+    with exports_in_background(data) as exports:
+        pages = list(
+            render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url, config.new_project_url, exports)
+        )
     with output_lock(config.root, on_wait):  # a no-op when the caller holds it already
         written, removed = sync_folder(config.docs_dir, pages)
     return len(pages), written, removed

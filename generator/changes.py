@@ -11,7 +11,8 @@ from pathlib import PurePosixPath
 
 from generator.cpr_scan import find_cpr_in_file_name
 from generator.history import FileChange
-from generator.portfolio import CheckedFile, Portfolio, check_project_source, cpr_exceptions
+from generator.portfolio import CheckedFile, Portfolio, cpr_exceptions
+from generator.versions import VersionChecker
 from schema.catalogue import rule_catalogue
 from schema.checks import CheckContext
 from schema.dates import danish_date
@@ -308,8 +309,15 @@ class Event:
     text: str
 
 
-def history_events(changes: Iterable[FileChange], programme: Programme, known_ids: Iterable[str]) -> list[Event]:
+def history_events(
+    changes: Iterable[FileChange],
+    programme: Programme,
+    known_ids: Iterable[str],
+    checker: VersionChecker | None = None,
+) -> list[Event]:
     """Events from the file changes along the first-parent line, oldest first.
+
+    `checker` may hold versions read already (today's files, or the trend's).
 
     Each version is checked as of its commit's date, so a rule counts as broken
     when the commit broke it, not because time has passed since. A version with
@@ -317,6 +325,7 @@ def history_events(changes: Iterable[FileChange], programme: Programme, known_id
     compared with the last one shown. A file whose name had one is never named.
     """
     changes = list(changes)
+    checker = checker or VersionChecker()
     ids = frozenset(known_ids) | {PurePosixPath(c.path).stem for c in changes}
     excused = cpr_exceptions(programme)
     previous: dict[str, CheckedFile] = {}  # the last version shown of each project
@@ -338,7 +347,7 @@ def history_events(changes: Iterable[FileChange], programme: Programme, known_id
             previous.pop(project_id, None)
             withheld.discard(project_id)
             continue
-        after = check_project_source(change.path, change.content, context)
+        after = checker.check(change.path, change.content, context, {})
         if _has_cpr(after):
             events.append(event("withheld", WITHHELD_NOTE))
             withheld.add(project_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,8 +80,17 @@ def _breakable_key_path(path: str) -> Markup:
     return Markup(".<wbr>").join(escape(part) for part in path.split("."))
 
 
-def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url: str = "") -> Iterator[Page]:
+def render_site(
+    data: SiteData,
+    templates: Path,
+    edit_url: str,
+    new_project_url: str = "",
+    exports: Callable[[], Mapping[str, bytes]] | None = None,
+) -> Iterator[Page]:
     """Every page and asset of the site, in a stable order.
+
+    `exports` gives the export files when they are made elsewhere (generator/background.py);
+    they are asked for last, after every page.
 
     Raises:
         TemplateFailed: a template is missing or fails; names it and the page.
@@ -99,7 +108,15 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
         return rows[key]
 
     environment.globals["project_row"] = project_row
+    yield from _pages(environment, data, templates, edit_url, new_project_url)
+    made = exports() if exports is not None else {f: export(data, f) for f in EXPORT_FORMATS}
+    for output_format in EXPORT_FORMATS:
+        yield Page(f"eksport/handleplan.{output_format}", made[output_format])
 
+
+def _pages(
+    environment: jinja2.Environment, data: SiteData, templates: Path, edit_url: str, new_project_url: str
+) -> Iterator[Page]:
     def page(path: str, template: str, **values: Any) -> Page:
         base = "../" * _url_of(path).count("/")
         return Page(path, _render(environment, template, path, data=data, base=base, **values))
@@ -145,8 +162,6 @@ def render_site(data: SiteData, templates: Path, edit_url: str, new_project_url:
         trend_rows=trend_rows(data.trend),
         trend_change=change_since(data.trend, since),
     )
-    for output_format in EXPORT_FORMATS:
-        yield Page(f"eksport/handleplan.{output_format}", export(data, output_format))
     newest_first = newest_events(data.events)[:FEED_ENTRIES]
     updated = newest_first[0].date if newest_first else data.today
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)

@@ -23,18 +23,17 @@ differ there, as it does today, since the clone cannot see older changes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from generator.history import FileChange, History
-from generator.loader import MAX_FILE_BYTES
-from generator.portfolio import CheckedFile, Portfolio, check_project_source
-from schema.catalogue import AppliesTo, Finding
-from schema.checks import CheckContext, check_project
+from generator.portfolio import CheckedFile, Portfolio
+from generator.versions import VersionChecker
+from schema.checks import CheckContext
 from schema.dates import danish_date, danish_month
 from schema.programme import Programme
-from schema.project import Project, Status
+from schema.project import Status
 
 # The projects the trend counts: those on the action plan.
 COUNTED_STATUSES = frozenset({Status.STARTUP, Status.EXECUTION, Status.BENEFITS, Status.PAUSED})
@@ -91,19 +90,25 @@ class Trend:
             return None
         if self.now is not None and day >= self.now.day:
             return self.now
-        return next(_replay(self.changes, self.programme, [day], _Checker()))
+        return next(_replay(self.changes, self.programme, [day], VersionChecker()))
 
 
-def compliance_trend(portfolio: Portfolio, history: History, today: dt.date) -> Trend | None:
-    """The trend from the first month git saw a project file to this month; None without history."""
+def compliance_trend(
+    portfolio: Portfolio, history: History, today: dt.date, checker: VersionChecker | None = None
+) -> Trend | None:
+    """The trend from the first month git saw a project file to this month; None without history.
+
+    `checker` may hold versions read already (the history's events read the same ones).
+    """
     programme = portfolio.programme
     if not history.available or not history.changes or programme is None:
         return None
     changes = tuple(c for c in history.changes if c.date <= today)
     now = count_files(portfolio.project_files, today)
     ends = [_month_end(month) for month in _months(min((c.date for c in changes), default=today), today)][:-1]
-    checker = _Checker()
-    checker.know(portfolio)
+    if checker is None:
+        checker = VersionChecker()
+        checker.know(portfolio)
     months = [MonthCounts(c.day.replace(day=1), c) for c in _replay(changes, programme, ends, checker)]
     months.append(MonthCounts(today.replace(day=1), now))
     return Trend(tuple(months), history.note, changes, programme, now)
@@ -149,10 +154,10 @@ def _month_end(day: dt.date) -> dt.date:
 
 
 def _replay(
-    changes: Sequence[FileChange], programme: Programme, days: Sequence[dt.date], checker: _Checker | None = None
+    changes: Sequence[FileChange], programme: Programme, days: Sequence[dt.date], checker: VersionChecker | None = None
 ) -> Iterator[Counts]:
     """The counts at the end of each of `days` (ascending), applying the changes in first-parent order."""
-    checker = checker or _Checker()
+    checker = checker or VersionChecker()
     files: dict[str, bytes] = {}
     last_changed: dict[str, dt.date] = {}
     position = 0
@@ -169,51 +174,6 @@ def _replay(
         context = CheckContext(programme, day, ids)
         checked = [checker.check(path, content, context, last_changed) for path, content in sorted(files.items())]
         yield count_files(checked, day)
-
-
-class _Checker:
-    """Checks project versions, reading and validating each version's bytes only once."""
-
-    def __init__(self) -> None:
-        # A version that is no readable project is checked afresh each month: rare, and an error on any day.
-        self._read: dict[tuple[str, bytes], tuple[Project, tuple[Finding, ...]]] = {}
-
-    def know(self, portfolio: Portfolio) -> None:
-        """Take over what today's check read from each project file, for the versions git holds of it too.
-
-        Most months hold mostly the versions on disk today: read and validated once already.
-        """
-        for checked in portfolio.project_files:
-            if checked.project is None:
-                continue
-            try:
-                with (portfolio.root / checked.path).open("rb") as stream:
-                    raw = stream.read(MAX_FILE_BYTES + 1)
-            except OSError:
-                continue
-            self._read[(checked.path, raw)] = (checked.project, _own_findings(checked))
-
-    def check(
-        self, path: str, content: bytes, context: CheckContext, last_changed: Mapping[str, dt.date]
-    ) -> CheckedFile:
-        """The version checked as of `context.today`, as portfolio.check_project_source checks it."""
-        key = (path, content)
-        known = self._read.get(key)
-        if known is None:
-            checked = check_project_source(path, content, context, last_changed)
-            if checked.project is not None:
-                self._read[key] = (checked.project, _own_findings(checked))
-            return checked
-        project, own = known
-        changed = last_changed.get(PurePosixPath(path).stem)
-        if changed is not None:
-            context = replace(context, last_changed=changed)
-        return CheckedFile(path, (*own, *check_project(project, context)), PurePosixPath(path).stem, project)
-
-
-def _own_findings(checked: CheckedFile) -> tuple[Finding, ...]:
-    """What reading the file found (its own rules, HP0xx): the same on any day."""
-    return tuple(f for f in checked.findings if f.rule.applies_to is AppliesTo.FILE)
 
 
 def change_since(trend: Trend | None, since: dt.date) -> str:

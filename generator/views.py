@@ -12,6 +12,7 @@ from generator.changes import Event, events_by_month, events_by_project, history
 from generator.history import History
 from generator.portfolio import CheckedFile, Portfolio
 from generator.trend import Trend, compliance_trend
+from generator.versions import VersionChecker
 from schema.catalogue import AppliesTo, Finding, Rule, Severity, rule_catalogue
 from schema.checks import CHECKS, applicable_codes
 from schema.dates import danish_date
@@ -463,7 +464,11 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
         for related in view.related_to:
             if view.id not in by_id[related].referenced_by:
                 by_id[related].referenced_by.append(view.id)
-    events = history_events(history.changes, programme, by_id)
+    # One checker for the history's events and the trend: each committed version is read once.
+    checker = VersionChecker()
+    if history.changes:
+        checker.know(portfolio)
+    events = history_events(history.changes, programme, by_id, checker)
     for project_id, project_events in events_by_project(events).items():
         if project_id in by_id:
             by_id[project_id].events = project_events
@@ -475,7 +480,7 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
         )
         for code in MATRIX_CODES
     ]
-    trend = compliance_trend(portfolio, history, today)
+    trend = compliance_trend(portfolio, history, today, checker)
     return SiteData(programme, today, views, by_id, rules, history.note, history.available, events, trend)
 
 

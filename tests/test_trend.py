@@ -19,6 +19,7 @@ from generator.history import FileChange, History, read_history
 from generator.portfolio import CheckedFile, check_project_source, load_portfolio, usable_programme
 from generator.render import render_site
 from generator.trend import Trend, change_since, compliance_trend, count_files
+from generator.versions import VersionChecker
 from generator.views import build_site_data
 from schema.catalogue import Waiver, finding
 from schema.dates import MONTHS
@@ -172,7 +173,7 @@ def test_each_version_is_read_and_validated_once_and_todays_files_not_again(
         calls.append(path)
         return original(path, *args)
 
-    monkeypatch.setattr("generator.trend.check_project_source", counting)
+    monkeypatch.setattr("generator.versions.check_project_source", counting)
     trend_of(repo.root)
     # Only January's borgerservice: every other version is the file on disk, which today's check has read.
     assert calls == ["projects/borgerservice.yaml"]
@@ -180,6 +181,25 @@ def test_each_version_is_read_and_validated_once_and_todays_files_not_again(
     calls.clear()
     trend_of(repo.root)
     assert sorted(calls) == ["projects/aula.yaml", "projects/borgerservice.yaml"]  # aula's committed version
+
+
+def test_the_history_and_the_trend_read_each_version_once_between_them(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = check_project_source
+
+    def counting(path: str, *args: Any) -> CheckedFile:
+        calls.append(path)
+        return original(path, *args)
+
+    monkeypatch.setattr("generator.versions.check_project_source", counting)
+    history = read_history(repo.root, with_changes=True)
+    portfolio = load_portfolio(repo.root, today=TODAY, last_changed=history.last_changed)
+    data = build_site_data(portfolio, TODAY, history)
+    assert data.events and data.trend is not None
+    # The events read every committed version not on disk today, the trend none again.
+    assert calls == ["projects/borgerservice.yaml"]
 
 
 def test_the_cached_checks_give_the_same_counts_as_fresh_ones() -> None:
@@ -199,7 +219,7 @@ def test_the_cached_checks_give_the_same_counts_as_fresh_ones() -> None:
     ]
     days = [trend._month_end(month) for month in trend._months(dt.date(2025, 11, 1), dt.date(2026, 8, 1))]
     cached = list(trend._replay(changes, programme, days))
-    fresh = [next(trend._replay(changes, programme, [day], trend._Checker())) for day in days]
+    fresh = [next(trend._replay(changes, programme, [day], VersionChecker())) for day in days]
     assert cached == fresh
     assert len({(c.errors, c.warnings, c.ok, c.dispensed) for c in cached}) > 2  # the months do differ
 
