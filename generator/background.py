@@ -8,6 +8,7 @@ or a second core, the exports are made here, afterwards, with the same result.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ _data: SiteData | None = None
 def exports_in_background(data: SiteData) -> Iterator[Callable[[], Exports]]:
     """A function that returns every export (format → bytes), made meanwhile in a forked process where possible."""
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda: make_exports(data)
+        yield functools.cache(lambda: make_exports(data))  # asked twice, made once, as the future is
         return
     global _data
     _data = data

@@ -1,4 +1,15 @@
-"""`handleplan serve`: MkDocs' live preview, with the pages regenerated as sources change."""
+"""`handleplan serve`: MkDocs' live preview, with the pages regenerated as sources change.
+
+A save regenerates only what it can affect. The saved project file is checked again
+(the others keep their check), the history's events and past months are kept (git does
+not change when a file is saved; only this month's count is made afresh), and rows and
+project pages whose content cannot have changed come from the previous regeneration
+(generator/render.py RenderCache). Only files whose content changed are written, and
+MkDocs rebuilds only those (its dirty reload). The exports follow a moment later.
+A change to focus_areas.yaml, a template, or a project file added or removed
+regenerates everything; mkdocs.yml makes MkDocs rebuild in full. Errors keep the last
+good pages.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +17,100 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from generator.build import generate_docs, read_site_config
+from generator.background import exports_in_background
+from generator.build import read_site_config, sync_folder
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
-from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, load_portfolio
-from generator.render import TEMPLATES_DIR
+from generator.lock import output_lock
+from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, CheckedFile, Portfolio, load_portfolio
+from generator.render import TEMPLATES_DIR, Page, RenderCache, render_site
 from generator.report import format_report
+from generator.views import HistoryViews, build_site_data, history_views
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.2
+EXPORTS_DIR = "eksport/"
 
 
 def source_snapshot(root: Path) -> dict[Path, float]:
     """Modification times of every file the pages are made from."""
     sources = [root / PROGRAMME_FILE, *(root / PROJECTS_DIR).glob("*.y*ml"), *(root / TEMPLATES_DIR).rglob("*")]
-    return {path: path.stat().st_mtime for path in sources if path.is_file()}
+    return {path: path.stat().st_mtime_ns for path in sources if path.is_file()}
+
+
+class Preview:
+    """The preview's state between saves: each file's check, the history's views, rendered rows and pages."""
+
+    def __init__(self, root: Path, today: dt.date, report: Callable[[str], None]) -> None:
+        self.root = root
+        self.today = today
+        self.report = report
+        self.history = read_history(root, with_changes=True)
+        self.seen: dict[Path, float] = {}
+        self.files: dict[str, CheckedFile] = {}
+        self.told: HistoryViews | None = None
+        self.cache = RenderCache()
+        self.exports: dict[str, bytes] = {}  # the last exports made, by format
+
+    def regenerate(self) -> bool:
+        """Regenerate what changed since the last call; on errors report them and keep the last good pages."""
+        current = source_snapshot(self.root)
+        portfolio = self._checked(current)
+        self.seen = current
+        if portfolio.error_count:
+            self.report(format_report(portfolio, "text") + "Forhåndsvisningen viser de seneste gode sider.")
+            return False
+        try:
+            self._write(portfolio)
+        except HandleplanError as error:
+            self.report(str(error))
+            return False
+        return True
+
+    def _checked(self, current: dict[Path, float]) -> Portfolio:
+        projects_dir = self.root / PROJECTS_DIR
+        changed = {path for path in current.keys() | self.seen.keys() if current.get(path) != self.seen.get(path)}
+        saved = {path for path in changed if path.parent == projects_dir and path in current and path in self.seen}
+        if not self.files or changed - saved:
+            # The programme, a template, or a project added or removed (related ids change): start afresh.
+            portfolio = load_portfolio(self.root, today=self.today, last_changed=self.history.last_changed)
+            self.files = {checked.path: checked for checked in portfolio.project_files}
+            self.told = None
+            self.cache = RenderCache()
+            return portfolio
+        portfolio = load_portfolio(self.root, sorted(saved), today=self.today, last_changed=self.history.last_changed)
+        self.files |= {checked.path: checked for checked in portfolio.project_files}
+        return replace(portfolio, project_files=tuple(self.files[path] for path in sorted(self.files)))
+
+    def _write(self, portfolio: Portfolio) -> None:
+        config = read_site_config(self.root)
+        if self.told is None:
+            self.told = history_views(portfolio, self.today, self.history)
+        elif self.told.trend is not None:
+            self.told = HistoryViews(self.told.events, self.told.trend.with_today(portfolio.project_files, self.today))
+        data = build_site_data(portfolio, self.today, self.history, self.told)
+        templates = self.root / TEMPLATES_DIR
+        with exports_in_background(data) as made:
+            # The pages first, with the last exports; the new exports follow when they are made.
+            earlier = self.exports
+            exports = (lambda: earlier) if earlier else made
+            pages = list(render_site(data, templates, config.edit_url, config.new_project_url, exports, self.cache))
+            # Under the output lock for the writing only: a build may run while the preview does.
+            with output_lock(config.root, self.report):
+                sync_folder(config.docs_dir, pages)
+            self.exports = made()  # made once: asked again, it answers the same
+            if earlier:
+                fresh = [Page(f"{EXPORTS_DIR}handleplan.{name}", content) for name, content in self.exports.items()]
+                pages = [page for page in pages if not page.path.startswith(EXPORTS_DIR)] + fresh
+                with output_lock(config.root, self.report):
+                    sync_folder(config.docs_dir, pages)
 
 
 def regenerate(root: Path, today: dt.date, report: Callable[[str], None]) -> bool:
-    """Regenerate the pages; on errors report them and keep the last good pages."""
-    history = read_history(root, with_changes=True)
-    portfolio = load_portfolio(root, today=today, last_changed=history.last_changed)
-    if portfolio.error_count:
-        report(format_report(portfolio, "text") + "Forhåndsvisningen viser de seneste gode sider.")
-        return False
-    try:
-        # Under the output lock for the writing only: a build may run while the preview does.
-        generate_docs(portfolio, read_site_config(root), today, history, on_wait=report)
-    except HandleplanError as error:
-        report(str(error))
-        return False
-    return True
+    """Regenerate every page once (a fresh preview state); on errors report them and keep the last good pages."""
+    return Preview(root.resolve(), today, report).regenerate()
 
 
 def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str], None]) -> None:
@@ -48,7 +121,8 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     """
     root = root.resolve()
     config = read_site_config(root)
-    if not regenerate(root, today, report) and not config.docs_dir.is_dir():
+    preview = Preview(root, today, report)
+    if not preview.regenerate() and not config.docs_dir.is_dir():
         raise NothingToPreview()
     stop = threading.Event()
 
@@ -58,7 +132,7 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
             current = source_snapshot(root)
             if current != seen:
                 seen = current
-                if regenerate(root, today, report):
+                if preview.regenerate():
                     report("Siderne er opdateret.")
 
     watcher = threading.Thread(target=watch, name="handleplan-watch", daemon=True)
@@ -67,6 +141,7 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     from mkdocs.commands.serve import serve
 
     try:
-        serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True)
+        # Dirty reload: MkDocs rebuilds the pages whose files changed, not all of them.
+        serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     finally:
         stop.set()

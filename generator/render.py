@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from generator import charts
 from generator.changes import newest_events
-from generator.coordination import coordinate
+from generator.coordination import Coordination, coordinate
 from generator.errors import TemplateFailed
 from generator.example_project import example_project
 from generator.export import FORMATS as EXPORT_FORMATS
@@ -34,6 +34,17 @@ TEMPLATES_DIR = "site_templates"
 ASSETS_DIR = "assets"
 TIMELINE_LIMIT = 40
 FEED_ENTRIES = 50
+
+
+@dataclass
+class RenderCache:
+    """Project rows and project pages kept between the live preview's regenerations, keyed by what they show.
+
+    A project whose fingerprint (generator/views.py) and surroundings are unchanged is not rendered again.
+    """
+
+    rows: dict[tuple[object, ...], Markup] = field(default_factory=dict)
+    pages: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -86,36 +97,51 @@ def render_site(
     edit_url: str,
     new_project_url: str = "",
     exports: Callable[[], Mapping[str, bytes]] | None = None,
+    cache: RenderCache | None = None,
 ) -> Iterator[Page]:
     """Every page and asset of the site, in a stable order.
 
     `exports` gives the export files when they are made elsewhere (generator/background.py);
-    they are asked for last, after every page.
+    they are asked for last, after every page. With a `cache`, the live preview's, rows and
+    project pages whose content cannot have changed are taken from it.
 
     Raises:
         TemplateFailed: a template is missing or fails; names it and the page.
     """
     environment = make_environment(templates)
-    rows: dict[tuple[str, str, tuple[str, ...]], Markup] = {}
+    earlier = cache.rows if cache is not None else {}
+    rows: dict[tuple[object, ...], Markup] = {}
     row_template = environment.get_template("_project_row.html.j2")
 
     def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
         # A project stands in many tables (action plan, groupings, dashboards): render its row once per
-        # page depth and set of columns, then reuse it.
-        key = (view.id, base, tuple(columns))
+        # page depth and set of columns, then reuse it; the preview also from one save to the next.
+        key = (view.fingerprint if cache is not None else view.id, base, tuple(columns))
         if key not in rows:
-            rows[key] = Markup(row_template.render(view=view, base=base, columns=columns).strip())
+            known = earlier.get(key)
+            rows[key] = (
+                known
+                if known is not None
+                else Markup(row_template.render(view=view, base=base, columns=columns).strip())
+            )
         return rows[key]
 
     environment.globals["project_row"] = project_row
-    yield from _pages(environment, data, templates, edit_url, new_project_url)
+    yield from _pages(environment, data, templates, edit_url, new_project_url, cache)
+    if cache is not None:
+        cache.rows = rows  # what this regeneration used; the rest is stale
     made = exports() if exports is not None else {f: export(data, f) for f in EXPORT_FORMATS}
     for output_format in EXPORT_FORMATS:
         yield Page(f"eksport/handleplan.{output_format}", made[output_format])
 
 
 def _pages(
-    environment: jinja2.Environment, data: SiteData, templates: Path, edit_url: str, new_project_url: str
+    environment: jinja2.Environment,
+    data: SiteData,
+    templates: Path,
+    edit_url: str,
+    new_project_url: str,
+    cache: RenderCache | None,
 ) -> Iterator[Page]:
     def page(path: str, template: str, **values: Any) -> Page:
         base = "../" * _url_of(path).count("/")
@@ -167,13 +193,21 @@ def _pages(
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
     yield page("projekter/index.md", "projects.md.j2")
     for view in data.projects:
-        yield page(
-            f"projekter/{view.id}.md",
-            "project.md.j2",
-            view=view,
-            edit_url=f"{edit_url}{view.id}.yaml",
-            coordination=coordination,
-        )
+        path = f"projekter/{view.id}.md"
+        if cache is None:
+            yield page(
+                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
+            )
+            continue
+        key = _project_page_key(view, data, coordination)
+        known = cache.pages.get(path)
+        if known is None or known[0] != key:
+            made = page(
+                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
+            )
+            assert isinstance(made.content, str)
+            known = cache.pages[path] = (key, made.content)
+        yield Page(path, known[1])
     yield page(
         "vejledning/index.md",
         "guide.md.j2",
@@ -186,6 +220,20 @@ def _pages(
     for asset in sorted(assets.iterdir()) if assets.is_dir() else []:
         if asset.is_file():
             yield Page(f"{ASSETS_DIR}/{asset.name}", asset.read_bytes())
+
+
+def _project_page_key(view: ProjectView, data: SiteData, coordination: Coordination) -> tuple[object, ...]:
+    """What a project page shows besides its own view: the projects it names, by title, and its matches."""
+    matches = coordination.matches(view.id)
+    named = (*view.related_to, *view.referenced_by, *(m.other for m in matches))
+    return (
+        view.fingerprint,
+        tuple((data.by_id[i].title, data.by_id[i].anchoring_name) for i in named if i in data.by_id),
+        coordination.takes_part(view.id),
+        matches,
+        coordination.more_matches(view.id),
+        coordination.active,
+    )
 
 
 def render_report(root: Path, data: SiteData, since: dt.date | None = None) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from generator.history import FileChange, History
@@ -91,6 +91,11 @@ class Trend:
         if self.now is not None and day >= self.now.day:
             return self.now
         return next(_replay(self.changes, self.programme, [day], VersionChecker()))
+
+    def with_today(self, files: Iterable[CheckedFile], today: dt.date) -> Trend:
+        """The same history with this month counted afresh from `files`: the preview's files after a save."""
+        now = count_files(files, today)
+        return replace(self, months=(*self.months[:-1], MonthCounts(today.replace(day=1), now)), now=now)
 
 
 def compliance_trend(

@@ -139,6 +139,21 @@ class ProjectView:
         """The project's title."""
         return self.project.title
 
+    @cached_property
+    def fingerprint(self) -> tuple[object, ...]:
+        """Everything the project's row and page show of it: equal fingerprints, equal output (generator/render.py)."""
+        return (
+            self.path,
+            self.project.model_dump_json(),
+            self.compliance,
+            tuple(self.findings),
+            tuple(self.dispensed),
+            self.last_changed,
+            tuple(self.related_to),
+            tuple(self.referenced_by),
+            tuple(self.events),
+        )
+
     def field_value(self, path: str) -> Value:
         """One field as it reads (schema.field_values), ids shown by their names."""
         return self._field_values[path]
@@ -447,8 +462,35 @@ class SiteData:
         return groups
 
 
-def build_site_data(portfolio: Portfolio, today: dt.date, history: History | None = None) -> SiteData:
-    """Compute every view from a portfolio whose programme could be read."""
+@dataclass(frozen=True)
+class HistoryViews:
+    """What the site tells from git: the events and the compliance trend. The slow part, with history."""
+
+    events: list[Event]
+    trend: Trend | None
+
+
+def history_views(portfolio: Portfolio, today: dt.date, history: History) -> HistoryViews:
+    """The events and the trend; one checker for both, so each committed version is read once."""
+    assert portfolio.programme is not None
+    checker = VersionChecker()
+    if history.changes:
+        checker.know(portfolio)
+    ids = {f.project_id for f in portfolio.project_files if f.project is not None and f.project_id}
+    events = history_events(history.changes, portfolio.programme, ids, checker)
+    return HistoryViews(events, compliance_trend(portfolio, history, today, checker))
+
+
+def build_site_data(
+    portfolio: Portfolio,
+    today: dt.date,
+    history: History | None = None,
+    told: HistoryViews | None = None,
+) -> SiteData:
+    """Compute every view from a portfolio whose programme could be read.
+
+    `told`: the history's events and trend computed before (the live preview keeps them between saves).
+    """
     if portfolio.programme is None:
         raise ValueError("the programme has errors; validate before building views")
     programme = portfolio.programme
@@ -464,11 +506,8 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
         for related in view.related_to:
             if view.id not in by_id[related].referenced_by:
                 by_id[related].referenced_by.append(view.id)
-    # One checker for the history's events and the trend: each committed version is read once.
-    checker = VersionChecker()
-    if history.changes:
-        checker.know(portfolio)
-    events = history_events(history.changes, programme, by_id, checker)
+    told = told or history_views(portfolio, today, history)
+    events = told.events
     for project_id, project_events in events_by_project(events).items():
         if project_id in by_id:
             by_id[project_id].events = project_events
@@ -480,8 +519,7 @@ def build_site_data(portfolio: Portfolio, today: dt.date, history: History | Non
         )
         for code in MATRIX_CODES
     ]
-    trend = compliance_trend(portfolio, history, today, checker)
-    return SiteData(programme, today, views, by_id, rules, history.note, history.available, events, trend)
+    return SiteData(programme, today, views, by_id, rules, history.note, history.available, events, told.trend)
 
 
 def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:

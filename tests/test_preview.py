@@ -1,0 +1,111 @@
+"""The live preview regenerates only what a save affects, and gets the same pages as a full regeneration."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.preview import Preview, regenerate
+from tests.conftest import TODAY
+from tests.test_site import copy_repository, tree_digest
+
+DOCS = "docs_generated"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return copy_repository(tmp_path / "repo")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    stat = path.stat()  # a distinct modification time, however fast the test runs
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def _fresh(root: Path, tmp_path: Path) -> dict[str, str]:
+    """What a preview started now would write: every page from scratch."""
+    other = tmp_path / "fresh"
+    shutil.rmtree(other, ignore_errors=True)
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns(DOCS, "site"))
+    assert regenerate(other, TODAY, print)
+    return tree_digest(other / DOCS)
+
+
+def test_a_saved_project_gives_the_same_pages_as_a_full_regeneration(root: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    preview = Preview(root, TODAY, messages.append)
+    assert preview.regenerate()
+    # A title other pages name (related projects, coordination), and a status that moves it between tables.
+    _edit(root / "projects" / "borgerblikket.yaml", "title: Borgerblikket", "title: Borgerblikket 2.0")
+    _edit(root / "projects" / "os2smartmail.yaml", "status: execution", "status: benefits")
+    assert preview.regenerate(), messages
+    assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
+    assert "Borgerblikket 2.0" in (root / DOCS / "projekter" / "kle-opmaerkning-esdh.md").read_text(encoding="utf-8")
+
+
+def test_only_the_pages_a_save_affects_are_written(root: Path) -> None:
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    docs = root / DOCS
+    before = {path: path.stat().st_mtime_ns for path in docs.rglob("*.md")}
+    _edit(root / "projects" / "aula.yaml", "Aula", "Aula (ny titel)")
+    assert preview.regenerate()
+    written = {path.relative_to(docs).as_posix() for path, mtime in before.items() if path.stat().st_mtime_ns != mtime}
+    assert "projekter/aula.md" in written and "handleplan/afsluttede.md" in written
+    assert "projekter/borgerblikket.md" not in written  # shares nothing with Aula
+    assert len(written) < len(before) / 2
+
+
+def test_a_template_change_regenerates_everything(root: Path, tmp_path: Path) -> None:
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    _edit(root / "site_templates" / "project.md.j2", "## Overblik", "## Overblik over projektet")
+    assert preview.regenerate()
+    assert "## Overblik over projektet" in (root / DOCS / "projekter" / "aula.md").read_text(encoding="utf-8")
+    assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
+
+
+def test_an_added_project_is_on_every_list(root: Path, tmp_path: Path) -> None:
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    source = (root / "projects" / "aula.yaml").read_text(encoding="utf-8")
+    (root / "projects" / "aula-2.yaml").write_text(source.replace("title: Aula", "title: Aula to", 1), encoding="utf-8")
+    assert preview.regenerate()
+    assert (root / DOCS / "projekter" / "aula-2.md").is_file()
+    assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
+
+
+def test_an_error_keeps_the_last_good_pages_and_the_fix_is_picked_up(root: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    preview = Preview(root, TODAY, messages.append)
+    assert preview.regenerate()
+    good = tree_digest(root / DOCS)
+    path = root / "projects" / "aula.yaml"
+    _edit(path, "status: completed", "status: færdig-ish")
+    assert not preview.regenerate()
+    assert "Forhåndsvisningen viser de seneste gode sider." in messages[-1]
+    assert tree_digest(root / DOCS) == good
+    _edit(path, "status: færdig-ish", "status: completed")
+    assert preview.regenerate()
+    assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
+
+
+def test_with_git_history_the_events_and_the_trend_stay_right(root: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    environment = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t"}
+    environment |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "GIT_COMMITTER_DATE": "2026-10-01T10:00"}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start", "--date", "2026-10-01T10:00"]):
+        subprocess.run(["git", *command], cwd=root, check=True, env=environment, capture_output=True)
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    path = root / "projects" / "nexus-paa-faelleskommunal-infrastruktur.yaml"
+    _edit(path, "end: 2026-06-30", "end: 2027-06-30")  # its warning (a passed end date) goes
+    assert preview.regenerate()
+    assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
