@@ -14,6 +14,7 @@ good pages.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.background import exports_in_background
-from generator.build import read_site_config, sync_folder
+from generator.build import SiteConfig, read_site_config, sync_folder, write_atomically
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.lock import output_lock
@@ -32,6 +33,8 @@ from generator.views import HistoryViews, build_site_data, history_views
 
 POLL_SECONDS = 0.2
 EXPORTS_DIR = "eksport/"
+PROJECT_PAGES = "projekter/"
+MKDOCS_WAIT_SECONDS = 5.0
 
 
 def source_snapshot(root: Path) -> dict[Path, float]:
@@ -43,8 +46,12 @@ def source_snapshot(root: Path) -> dict[Path, float]:
 class Preview:
     """The preview's state between saves: each file's check, the history's views, rendered rows and pages."""
 
-    def __init__(self, root: Path, today: dt.date, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, root: Path, today: dt.date, report: Callable[[str], None], built: threading.Event | None = None
+    ) -> None:
         self.root = root
+        # Set when MkDocs has finished a build: the lists wait for it, so the saved page is built alone first.
+        self.built = built
         self.today = today
         self.report = report
         self.history = read_history(root, with_changes=True)
@@ -53,6 +60,8 @@ class Preview:
         self.told: HistoryViews | None = None
         self.cache = RenderCache()
         self.exports: dict[str, bytes] = {}  # the last exports made, by format
+        self.written: dict[str, bytes] = {}  # what each file in docs_dir holds, as this preview wrote it
+        self.fresh = True  # the next write starts afresh: every file compared, stale ones removed
 
     def regenerate(self) -> bool:
         """Regenerate what changed since the last call; on errors report them and keep the last good pages."""
@@ -79,6 +88,7 @@ class Preview:
             self.files = {checked.path: checked for checked in portfolio.project_files}
             self.told = None
             self.cache = RenderCache()
+            self.fresh = True
             return portfolio
         portfolio = load_portfolio(self.root, sorted(saved), today=self.today, last_changed=self.history.last_changed)
         self.files |= {checked.path: checked for checked in portfolio.project_files}
@@ -96,16 +106,61 @@ class Preview:
             # The pages first, with the last exports; the new exports follow when they are made.
             earlier = self.exports
             exports = (lambda: earlier) if earlier else made
-            pages = list(render_site(data, templates, config.edit_url, config.new_project_url, exports, self.cache))
-            # Under the output lock for the writing only: a build may run while the preview does.
-            with output_lock(config.root, self.report):
-                sync_folder(config.docs_dir, pages)
-            self.exports = made()  # made once: asked again, it answers the same
-            if earlier:
-                fresh = [Page(f"{EXPORTS_DIR}handleplan.{name}", content) for name, content in self.exports.items()]
-                pages = [page for page in pages if not page.path.startswith(EXPORTS_DIR)] + fresh
+            pages: list[Page] = []
+            flushed = 0
+            for page in render_site(data, templates, config.edit_url, config.new_project_url, exports, self.cache):
+                if not self.fresh and not flushed and not page.path.startswith(PROJECT_PAGES):
+                    # The project pages come first: the saved one is built before the long lists.
+                    flushed = self._write_changed(config, pages, wait_for_mkdocs=True)
+                pages.append(page)
+            if self.fresh:
+                # Under the output lock for the writing only: a build may run while the preview does.
                 with output_lock(config.root, self.report):
                     sync_folder(config.docs_dir, pages)
+                self.written = {page.path: _bytes(page) for page in pages}
+                self.fresh = False
+            else:
+                self._write_changed(config, pages[flushed:])
+            self.exports = made()  # made once: asked again, it answers the same
+            if earlier:
+                self._write_changed(
+                    config, [Page(f"{EXPORTS_DIR}handleplan.{name}", content) for name, content in self.exports.items()]
+                )
+
+    def _write_changed(self, config: SiteConfig, pages: list[Page], *, wait_for_mkdocs: bool = False) -> int:
+        """Write the pages whose content differs from what this preview last wrote; return how many were looked at.
+
+        With `wait_for_mkdocs`, return once MkDocs has built them (or after MKDOCS_WAIT_SECONDS).
+        """
+        changed = [page for page in pages if self.written.get(page.path) != _bytes(page)]
+        if changed:
+            if self.built is not None:
+                self.built.clear()
+            with output_lock(config.root, self.report):
+                for page in changed:
+                    path = config.docs_dir / page.path
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomically(path, _bytes(page))
+                    self.written[page.path] = _bytes(page)
+            if wait_for_mkdocs and self.built is not None:
+                self.built.wait(MKDOCS_WAIT_SECONDS)
+        return len(pages)
+
+
+class _BuildFinished(logging.Handler):
+    """Sets an event when MkDocs says it has built the site (its one signal that a rebuild is done)."""
+
+    def __init__(self, built: threading.Event) -> None:
+        super().__init__(logging.INFO)
+        self.built = built
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Documentation built in"):
+            self.built.set()
+
+
+def _bytes(page: Page) -> bytes:
+    return page.content.encode("utf-8") if isinstance(page.content, str) else page.content
 
 
 def regenerate(root: Path, today: dt.date, report: Callable[[str], None]) -> bool:
@@ -121,7 +176,9 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     """
     root = root.resolve()
     config = read_site_config(root)
-    preview = Preview(root, today, report)
+    built = threading.Event()
+    logging.getLogger("mkdocs.commands.build").addHandler(_BuildFinished(built))
+    preview = Preview(root, today, report, built)
     if not preview.regenerate() and not config.docs_dir.is_dir():
         raise NothingToPreview()
     stop = threading.Event()

@@ -45,6 +45,7 @@ class RenderCache:
 
     rows: dict[tuple[object, ...], Markup] = field(default_factory=dict)
     pages: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
+    environment: jinja2.Environment | None = None  # the compiled templates: a template change starts a new cache
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,14 @@ def render_site(
     Raises:
         TemplateFailed: a template is missing or fails; names it and the page.
     """
-    environment = make_environment(templates)
+    if cache is None:
+        environment = make_environment(templates)
+    else:
+        environment = cache.environment = cache.environment or make_environment(templates)
     earlier = cache.rows if cache is not None else {}
     rows: dict[tuple[object, ...], Markup] = {}
     row_template = environment.get_template("_project_row.html.j2")
+    matrix_template = environment.get_template("_matrix_row.html.j2")
 
     def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
         # A project stands in many tables (action plan, groupings, dashboards): render its row once per
@@ -126,7 +131,20 @@ def render_site(
             )
         return rows[key]
 
+    def matrix_row(view: ProjectView, base: str, rules: list[Any]) -> Markup:
+        # The compliance matrix's row: one per project, reused by the preview while the project is unchanged.
+        key = ("matrix", view.fingerprint if cache is not None else view.id, base)
+        if key not in rows:
+            known = earlier.get(key)
+            rows[key] = (
+                known
+                if known is not None
+                else Markup(matrix_template.render(view=view, base=base, rules=rules).strip())
+            )
+        return rows[key]
+
     environment.globals["project_row"] = project_row
+    environment.globals["matrix_row"] = matrix_row
     yield from _pages(environment, data, templates, edit_url, new_project_url, cache)
     if cache is not None:
         cache.rows = rows  # what this regeneration used; the rest is stale
@@ -148,6 +166,24 @@ def _pages(
         return Page(path, _render(environment, template, path, data=data, base=base, **values))
 
     programme = data.programme
+    coordination = coordinate({view.id: view.project for view in data.projects})
+    # The project pages first: the live preview writes them before the long lists (generator/preview.py).
+    for view in data.projects:
+        path = f"projekter/{view.id}.md"
+        if cache is None:
+            yield page(
+                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
+            )
+            continue
+        key = _project_page_key(view, data, coordination)
+        known = cache.pages.get(path)
+        if known is None or known[0] != key:
+            made = page(
+                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
+            )
+            assert isinstance(made.content, str)
+            known = cache.pages[path] = (key, made.content)
+        yield Page(path, known[1])
     active = data.with_status(*ACTIVE_STATUSES)
     yield page(
         "index.md", "index.md.j2", charts=_front_page_charts(data), recent_events=newest_events(data.events)[:10]
@@ -171,7 +207,6 @@ def _pages(
     yield from _programme_pages(page, data)
     yield page("overholdelse.md", "compliance.md.j2", trend_chart=_trend_chart(data))
     yield page("aendringer.md", "changes.md.j2")
-    coordination = coordinate({view.id: view.project for view in data.projects})
     yield page(
         "koordinering/index.md",
         "coordination.md.j2",
@@ -192,22 +227,6 @@ def _pages(
     updated = newest_first[0].date if newest_first else data.today
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
     yield page("projekter/index.md", "projects.md.j2")
-    for view in data.projects:
-        path = f"projekter/{view.id}.md"
-        if cache is None:
-            yield page(
-                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
-            )
-            continue
-        key = _project_page_key(view, data, coordination)
-        known = cache.pages.get(path)
-        if known is None or known[0] != key:
-            made = page(
-                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
-            )
-            assert isinstance(made.content, str)
-            known = cache.pages[path] = (key, made.content)
-        yield Page(path, known[1])
     yield page(
         "vejledning/index.md",
         "guide.md.j2",
