@@ -28,8 +28,9 @@ from typing import Any
 
 import yaml
 
-from generator.background import exports_in_background
+from generator.background import in_background
 from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFolder
+from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
 from generator.lock import output_lock
 from generator.portfolio import Portfolio
@@ -37,6 +38,7 @@ from generator.render import TEMPLATES_DIR, Page, render_site
 from generator.views import build_site_data
 
 CONFIG_FILE = "mkdocs.yml"
+EXPORTS_DIR = "eksport/"  # made while MkDocs builds, then put into the docs and the new site
 DOCS_MARKER = ".handleplan-generated"
 SITE_MARKER = ".handleplan-site"
 # Sources an output folder may never be, or be inside of.
@@ -154,34 +156,10 @@ def _output_folder(root: Path, name: str) -> Path:
     return folder
 
 
-def generate_docs(
-    portfolio: Portfolio,
-    config: SiteConfig,
-    today: dt.date,
-    history: History,
-    on_wait: Callable[[str], None] | None = None,
-) -> tuple[int, int, int]:
-    """Render every page into docs_dir; return (pages, files written, stale files removed).
-
-    The pages are written under the output lock (`on_wait` hears if it must wait for it).
-
-    Raises:
-        UnsafeOutputFolder: docs_dir holds files handleplan did not make.
-        TemplateFailed: a template fails.
-        OutputFolderBusy: another build held the output folders too long.
-    """
-    data = build_site_data(portfolio, today, history)
-    with exports_in_background(data) as exports:
-        pages = list(
-            render_site(data, portfolio.root / TEMPLATES_DIR, config.edit_url, config.new_project_url, exports)
-        )
-    with output_lock(config.root, on_wait):  # a no-op when the caller holds it already
-        written, removed = sync_folder(config.docs_dir, pages)
-    return len(pages), written, removed
-
-
-def sync_folder(folder: Path, pages: Iterable[Page]) -> tuple[int, int]:
+def sync_folder(folder: Path, pages: Iterable[Page], keep: str | None = None) -> tuple[int, int]:
     """Make `folder` hold exactly `pages`, writing only what changed; return (written, removed).
+
+    Files under `keep` (a folder path ending in /) are left for the caller to write.
 
     Raises:
         UnsafeOutputFolder: the folder exists, is not empty and was not made by handleplan.
@@ -200,7 +178,8 @@ def sync_folder(folder: Path, pages: Iterable[Page]) -> tuple[int, int]:
         written += 1
     removed = 0
     for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_file() and path not in wanted and path.name != DOCS_MARKER:
+        kept = keep is not None and path.relative_to(folder).as_posix().startswith(keep)
+        if path.is_file() and path not in wanted and path.name != DOCS_MARKER and not kept:
             path.unlink()
             removed += 1
         elif path.is_dir() and not any(path.iterdir()):
@@ -228,8 +207,15 @@ def _claim(folder: Path, marker: str) -> None:
     (folder / marker).touch()
 
 
-def build_with_mkdocs(config: SiteConfig, today: dt.date, on_wait: Callable[[str], None] | None = None) -> list[str]:
+def build_with_mkdocs(
+    config: SiteConfig,
+    today: dt.date,
+    on_wait: Callable[[str], None] | None = None,
+    before_swap: Callable[[Path], None] | None = None,
+) -> list[str]:
     """Build docs_dir with MkDocs beside site_dir, then swap it in; return MkDocs' warnings.
+
+    `before_swap` is given the new site's folder, to add what was made while MkDocs ran.
 
     Raises:
         UnsafeOutputFolder: site_dir holds files handleplan did not make.
@@ -238,7 +224,7 @@ def build_with_mkdocs(config: SiteConfig, today: dt.date, on_wait: Callable[[str
     """
     with output_lock(config.root, on_wait):
         has_site = recover_site(config.site_dir)
-        return _build_and_swap(config, today, has_site)
+        return _build_and_swap(config, today, has_site, before_swap)
 
 
 def restore_site(root: Path, on_wait: Callable[[str], None] | None = None) -> bool:
@@ -273,7 +259,9 @@ def recover_site(site_dir: Path) -> bool:
     return (site_dir / SITE_MARKER).is_file()
 
 
-def _build_and_swap(config: SiteConfig, today: dt.date, has_site: bool) -> list[str]:
+def _build_and_swap(
+    config: SiteConfig, today: dt.date, has_site: bool, before_swap: Callable[[Path], None] | None = None
+) -> list[str]:
     site_dir = config.site_dir
     if site_dir.is_dir() and not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
         raise UnsafeOutputFolder(folder=site_dir, reason="den indeholder filer, som handleplan ikke har lavet")
@@ -284,6 +272,8 @@ def _build_and_swap(config: SiteConfig, today: dt.date, has_site: bool) -> list[
     with _reproducible(today), _captured_warnings() as warnings:
         try:
             _run_mkdocs(config.config_file, staging)
+            if before_swap is not None:
+                before_swap(staging)
         except Exception as error:
             _remove_tree(staging)
             raise SiteBuildFailed(detail=str(error) or type(error).__name__, site_kept=has_site) from None
@@ -424,13 +414,41 @@ def build_site(
     """Generate the docs and build the site from a portfolio without errors.
 
     Holds the output lock throughout, so the site is built from this build's own
-    pages; `on_wait` hears (in Danish) if it must first wait for another build.
+    pages; `on_wait` hears (in Danish) if it must first wait for another build. A
+    second process renders the project pages while this one renders the lists, and
+    makes the exports while MkDocs builds (generator/background.py); they are put in
+    the docs and the new site before it is swapped in.
 
     Raises:
         UnsafeOutputFolder, TemplateFailed, SiteBuildFailed, OutputFolderBusy: see the steps.
     """
     config = read_site_config(portfolio.root)
+    templates = portfolio.root / TEMPLATES_DIR
     with output_lock(config.root, on_wait):  # the steps take it again: a no-op while held
-        pages, written, removed = generate_docs(portfolio, config, today, history or History())
-        warnings = build_with_mkdocs(config, today)
-    return BuildResult(pages, written, removed, warnings, config.site_dir)
+        data = build_site_data(portfolio, today, history or History())
+        with in_background(data, templates, config.edit_url, config.new_project_url) as background:
+            rest = list(render_site(data, templates, config.edit_url, config.new_project_url, parts="rest"))
+            pages = background.project_pages() + rest
+            written, removed = sync_folder(config.docs_dir, pages, keep=EXPORTS_DIR)
+            for output_format in EXPORT_FORMATS:
+                # Until the exports are made, the last ones (or empty files) stand in: the pages link to them.
+                path = config.docs_dir / f"{EXPORTS_DIR}handleplan.{output_format}"
+                if not path.is_file():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomically(path, b"")
+            exported: list[Page] = []
+
+            def add_exports(staging: Path) -> None:
+                exported.extend(Page(f"{EXPORTS_DIR}handleplan.{f}", b) for f, b in background.exports().items())
+                for page in exported:
+                    for folder in (config.docs_dir, staging):  # the docs too: plain `mkdocs build` gets the same
+                        path = folder / page.path
+                        path.parent.mkdir(parents=True, exist_ok=True)
+                        write_atomically(path, _bytes(page))
+
+            warnings = build_with_mkdocs(config, today, before_swap=add_exports)
+    return BuildResult(len(pages) + len(exported), written + len(exported), removed, warnings, config.site_dir)
+
+
+def _bytes(page: Page) -> bytes:
+    return page.content.encode("utf-8") if isinstance(page.content, str) else page.content

@@ -17,6 +17,17 @@ class HandleplanError(Exception):
         """The Danish message shown to the user."""
         raise NotImplementedError
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Picklable with its values, so that an error in the build's second process reaches the first intact.
+        return (_rebuilt, (type(self), self.values))
+
+
+def _rebuilt(kind: type[HandleplanError], values: dict[str, object]) -> HandleplanError:
+    error = kind.__new__(kind)
+    error.values = values
+    Exception.__init__(error, error.format_message())
+    return error
+
 
 class NotAPortfolio(HandleplanError):
     """The root has no focus_areas.yaml or no projects/ folder."""

@@ -26,6 +26,9 @@ POLL_SECONDS = 0.1
 WAITING = "Venter på, at en anden build i denne mappe bliver færdig …"
 
 _held = threading.local()
+# Every descriptor holding a lock in this process: a forked child closes its copies (close_inherited),
+# so that a child left running by a killed build never keeps the lock.
+_descriptors: set[int] = set()
 
 
 @contextmanager
@@ -44,6 +47,7 @@ def output_lock(root: Path, on_wait: Callable[[str], None] | None = None) -> Ite
         yield
         return
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _descriptors.add(descriptor)
     try:
         _acquire(descriptor, path, on_wait)
         held.add(path)
@@ -53,7 +57,15 @@ def output_lock(root: Path, on_wait: Callable[[str], None] | None = None) -> Ite
             held.discard(path)
             _unlock(descriptor)
     finally:
+        _descriptors.discard(descriptor)
         os.close(descriptor)
+
+
+def close_inherited() -> None:
+    """In a forked child: close the lock descriptors copied from the parent (the parent keeps its locks)."""
+    for descriptor in list(_descriptors):
+        os.close(descriptor)
+    _descriptors.clear()
 
 
 def _acquire(descriptor: int, path: Path, on_wait: Callable[[str], None] | None) -> None:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.background import exports_in_background
-from generator.build import SiteConfig, read_site_config, sync_folder, write_atomically
+from generator.build import EXPORTS_DIR, SiteConfig, read_site_config, sync_folder, write_atomically
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.lock import output_lock
@@ -32,7 +32,6 @@ from generator.report import format_report
 from generator.views import HistoryViews, build_site_data, history_views
 
 POLL_SECONDS = 0.2
-EXPORTS_DIR = "eksport/"
 PROJECT_PAGES = "projekter/"
 MKDOCS_WAIT_SECONDS = 5.0
 

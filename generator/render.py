@@ -99,8 +99,12 @@ def render_site(
     new_project_url: str = "",
     exports: Callable[[], Mapping[str, bytes]] | None = None,
     cache: RenderCache | None = None,
+    parts: str = "all",
 ) -> Iterator[Page]:
     """Every page and asset of the site, in a stable order.
+
+    `parts`: "all"; "projects", the project pages alone; or "rest", everything but them and the
+    exports (a build renders the two in parallel and makes the exports while MkDocs runs).
 
     `exports` gives the export files when they are made elsewhere (generator/background.py);
     they are asked for last, after every page. With a `cache`, the live preview's, rows and
@@ -145,9 +149,11 @@ def render_site(
 
     environment.globals["project_row"] = project_row
     environment.globals["matrix_row"] = matrix_row
-    yield from _pages(environment, data, templates, edit_url, new_project_url, cache)
+    yield from _pages(environment, data, templates, edit_url, new_project_url, cache, parts)
     if cache is not None:
         cache.rows = rows  # what this regeneration used; the rest is stale
+    if parts != "all":
+        return
     made = exports() if exports is not None else {f: export(data, f) for f in EXPORT_FORMATS}
     for output_format in EXPORT_FORMATS:
         yield Page(f"eksport/handleplan.{output_format}", made[output_format])
@@ -160,6 +166,7 @@ def _pages(
     edit_url: str,
     new_project_url: str,
     cache: RenderCache | None,
+    parts: str,
 ) -> Iterator[Page]:
     def page(path: str, template: str, **values: Any) -> Page:
         base = "../" * _url_of(path).count("/")
@@ -168,7 +175,7 @@ def _pages(
     programme = data.programme
     coordination = coordinate({view.id: view.project for view in data.projects})
     # The project pages first: the live preview writes them before the long lists (generator/preview.py).
-    for view in data.projects:
+    for view in data.projects if parts != "rest" else ():
         path = f"projekter/{view.id}.md"
         if cache is None:
             yield page(
@@ -184,6 +191,8 @@ def _pages(
             assert isinstance(made.content, str)
             known = cache.pages[path] = (key, made.content)
         yield Page(path, known[1])
+    if parts == "projects":
+        return
     active = data.with_status(*ACTIVE_STATUSES)
     yield page(
         "index.md", "index.md.j2", charts=_front_page_charts(data), recent_events=newest_events(data.events)[:10]
