@@ -106,9 +106,9 @@ class Preview:
             earlier = self.exports
             exports = (lambda: earlier) if earlier else made
             pages: list[Page] = []
-            flushed = 0
+            flushed: int | None = None  # how many pages went ahead: the project pages
             for page in render_site(data, templates, config.edit_url, config.new_project_url, exports, self.cache):
-                if not self.fresh and not flushed and not page.path.startswith(PROJECT_PAGES):
+                if not self.fresh and flushed is None and not page.path.startswith(PROJECT_PAGES):
                     # The project pages come first: the saved one is built before the long lists.
                     flushed = self._write_changed(config, pages, wait_for_mkdocs=True)
                 pages.append(page)
@@ -119,7 +119,7 @@ class Preview:
                 self.written = {page.path: _bytes(page) for page in pages}
                 self.fresh = False
             else:
-                self._write_changed(config, pages[flushed:])
+                self._write_changed(config, pages[flushed or 0 :])
             self.exports = made()  # made once: asked again, it answers the same
             if earlier:
                 self._write_changed(
