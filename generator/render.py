@@ -122,30 +122,20 @@ def render_site(
     row_template = environment.get_template("_project_row.html.j2")
     matrix_template = environment.get_template("_matrix_row.html.j2")
 
-    def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
-        # A project stands in many tables (action plan, groupings, dashboards): render its row once per
-        # page depth and set of columns, then reuse it; the preview also from one save to the next.
-        key = (view.fingerprint if cache is not None else view.id, base, tuple(columns))
+    def row(template: jinja2.Template, view: ProjectView, key: tuple[object, ...], **values: Any) -> Markup:
+        # Rendered once per key, and by the preview from one save to the next while the project is unchanged.
+        key = (template.name, view.fingerprint if cache is not None else view.id, *key)
         if key not in rows:
             known = earlier.get(key)
-            rows[key] = (
-                known
-                if known is not None
-                else Markup(row_template.render(view=view, base=base, columns=columns).strip())
-            )
+            rows[key] = known if known is not None else Markup(template.render(view=view, **values).strip())
         return rows[key]
 
+    def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
+        # A project stands in many tables (action plan, groupings, dashboards): one row per depth and columns.
+        return row(row_template, view, (base, tuple(columns)), base=base, columns=columns)
+
     def matrix_row(view: ProjectView, base: str, rules: list[Any]) -> Markup:
-        # The compliance matrix's row: one per project, reused by the preview while the project is unchanged.
-        key = ("matrix", view.fingerprint if cache is not None else view.id, base)
-        if key not in rows:
-            known = earlier.get(key)
-            rows[key] = (
-                known
-                if known is not None
-                else Markup(matrix_template.render(view=view, base=base, rules=rules).strip())
-            )
-        return rows[key]
+        return row(matrix_template, view, (base,), base=base, rules=rules)
 
     environment.globals["project_row"] = project_row
     environment.globals["matrix_row"] = matrix_row

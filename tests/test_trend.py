@@ -162,10 +162,9 @@ def test_a_version_with_a_cpr_number_counts_as_an_error_and_is_never_shown(repo:
 # Caching: every version read once, and the same answer as checking it afresh
 
 
-@needs_git
-def test_each_version_is_read_and_validated_once_and_todays_files_not_again(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the versions read and validated afresh, in order."""
     calls: list[str] = []
     original = check_project_source
 
@@ -174,6 +173,12 @@ def test_each_version_is_read_and_validated_once_and_todays_files_not_again(
         return original(path, *args)
 
     monkeypatch.setattr("generator.versions.check_project_source", counting)
+    return calls
+
+
+@needs_git
+def test_each_version_is_read_and_validated_once_and_todays_files_not_again(repo: Repo, reads: list[str]) -> None:
+    calls = reads
     trend_of(repo.root)
     # Only January's borgerservice: every other version is the file on disk, which today's check has read.
     assert calls == ["projects/borgerservice.yaml"]
@@ -183,17 +188,8 @@ def test_each_version_is_read_and_validated_once_and_todays_files_not_again(
     assert sorted(calls) == ["projects/aula.yaml", "projects/borgerservice.yaml"]  # aula's committed version
 
 
-def test_the_history_and_the_trend_read_each_version_once_between_them(
-    repo: Repo, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    original = check_project_source
-
-    def counting(path: str, *args: Any) -> CheckedFile:
-        calls.append(path)
-        return original(path, *args)
-
-    monkeypatch.setattr("generator.versions.check_project_source", counting)
+def test_the_history_and_the_trend_read_each_version_once_between_them(repo: Repo, reads: list[str]) -> None:
+    calls = reads
     history = read_history(repo.root, with_changes=True)
     portfolio = load_portfolio(repo.root, today=TODAY, last_changed=history.last_changed)
     data = build_site_data(portfolio, TODAY, history)
