@@ -188,6 +188,7 @@ def test_each_version_is_read_and_validated_once_and_todays_files_not_again(repo
     assert sorted(calls) == ["projects/aula.yaml", "projects/borgerservice.yaml"]  # aula's committed version
 
 
+@needs_git
 def test_the_history_and_the_trend_read_each_version_once_between_them(repo: Repo, reads: list[str]) -> None:
     calls = reads
     history = read_history(repo.root, with_changes=True)
