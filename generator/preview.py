@@ -6,8 +6,8 @@ not change when a file is saved; only this month's count is made afresh), and ro
 project pages whose content cannot have changed come from the previous regeneration
 (generator/render.py RenderCache). Only files whose content changed are written, and
 MkDocs rebuilds only those (its dirty reload). The exports follow a moment later.
-A change to focus_areas.yaml, a template, or a project file added or removed
-regenerates everything; mkdocs.yml makes MkDocs rebuild in full. Errors keep the last
+A change to focus_areas.yaml, mkdocs.yml, a template, or a project file added or
+removed regenerates everything, and for mkdocs.yml every page is rebuilt by MkDocs. Errors keep the last
 good pages.
 """
 
@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.background import exports_in_background
-from generator.build import EXPORTS_DIR, SiteConfig, read_site_config, sync_folder, write_atomically
+from generator.build import CONFIG_FILE, EXPORTS_DIR, SiteConfig, read_site_config, sync_folder, write_atomically
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.lock import output_lock
@@ -37,8 +37,13 @@ MKDOCS_WAIT_SECONDS = 5.0
 
 
 def source_snapshot(root: Path) -> dict[Path, float]:
-    """Modification times of every file the pages are made from."""
-    sources = [root / PROGRAMME_FILE, *(root / PROJECTS_DIR).glob("*.y*ml"), *(root / TEMPLATES_DIR).rglob("*")]
+    """Modification times of every file the pages are made from, and of mkdocs.yml."""
+    sources = [
+        root / PROGRAMME_FILE,
+        root / CONFIG_FILE,
+        *(root / PROJECTS_DIR).glob("*.y*ml"),
+        *(root / TEMPLATES_DIR).rglob("*"),
+    ]
     return {path: path.stat().st_mtime_ns for path in sources if path.is_file()}
 
 
@@ -61,6 +66,7 @@ class Preview:
         self.exports: dict[str, bytes] = {}  # the last exports made, by format
         self.written: dict[str, bytes] = {}  # what each file in docs_dir holds, as this preview wrote it
         self.fresh = True  # the next write starts afresh: every file compared, stale ones removed
+        self.touch_all = False  # mkdocs.yml changed: MkDocs must rebuild every page
 
     def regenerate(self) -> bool:
         """Regenerate what changed since the last call; on errors report them and keep the last good pages."""
@@ -81,6 +87,8 @@ class Preview:
         projects_dir = self.root / PROJECTS_DIR
         changed = {path for path in current.keys() | self.seen.keys() if current.get(path) != self.seen.get(path)}
         saved = {path for path in changed if path.parent == projects_dir and path in current and path in self.seen}
+        # mkdocs.yml: MkDocs' dirty reload would rebuild no page for it (none changed), so all are touched.
+        self.touch_all = bool(self.files) and self.root / CONFIG_FILE in changed
         if not self.files or changed - saved:
             # The programme, a template, or a project added or removed (related ids change): start afresh.
             portfolio = load_portfolio(self.root, today=self.today, last_changed=self.history.last_changed)
@@ -116,6 +124,10 @@ class Preview:
                 # Under the output lock for the writing only: a build may run while the preview does.
                 with output_lock(config.root, self.report):
                     sync_folder(config.docs_dir, pages)
+                    if self.touch_all:
+                        for path in config.docs_dir.rglob("*"):
+                            if path.is_file():
+                                os.utime(path)
                 self.written = {page.path: _bytes(page) for page in pages}
                 self.fresh = False
             else:

@@ -109,3 +109,13 @@ def test_with_git_history_the_events_and_the_trend_stay_right(root: Path, tmp_pa
     _edit(path, "end: 2026-06-30", "end: 2027-06-30")  # its warning (a passed end date) goes
     assert preview.regenerate()
     assert tree_digest(root / DOCS) == _fresh(root, tmp_path)
+
+
+def test_a_changed_mkdocs_yml_has_mkdocs_rebuild_every_page(root: Path) -> None:
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    docs = root / DOCS
+    before = {path: path.stat().st_mtime_ns for path in docs.rglob("*.md")}
+    _edit(root / "mkdocs.yml", "site_name:", "site_name:")  # saved, as an editor saves it
+    assert preview.regenerate()
+    assert all(path.stat().st_mtime_ns > mtime for path, mtime in before.items())
