@@ -292,6 +292,7 @@ def _render(environment: jinja2.Environment, template: str, page: str, *, data: 
 def _programme_pages(page: Callable[..., Page], data: SiteData) -> Iterator[Page]:
     """The list of programmes, and for each earlier or draft one its page; earlier ones keep dashboards."""
     yield page("programmer/index.md", "programmes.md.j2")
+    moved: set[str] = set()
     for index, summary in enumerate(data.programme_summaries):
         version = summary.version
         if summary.state == "current":
@@ -303,7 +304,19 @@ def _programme_pages(page: Callable[..., Page], data: SiteData) -> Iterator[Page
             f"programmer/{version.id}/index.md", "programme.md.j2", version=version, summary=summary, names=names
         )
         if summary.state == "earlier":
+            current = data.programme.focus_areas_by_id
             for area in version.focus_areas_by_id.values():
+                if area.id not in current and area.id not in moved:
+                    moved.add(area.id)  # one page per old id: the earliest programme that had it answers
+                    # The area's old address stays: a bookmark to it leads on to the archive and its successors.
+                    successors = [current[a] for a in data.programme.successors_of(area.id)]
+                    yield page(
+                        f"fokusomraader/{area.id}.md",
+                        "moved_area.md.j2",
+                        version=version,
+                        area=area,
+                        successors=successors,
+                    )
                 yield page(
                     f"programmer/{version.id}/{area.id}.md",
                     "programme_area.md.j2",

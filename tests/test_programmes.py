@@ -256,6 +256,9 @@ def test_after_migration_the_old_dashboards_stay_as_an_archive(sample_copy: Path
     assert 'href="../../projekter/borgerblikket/"' in current
     front = page_text(site, "")
     assert "Digitaliseringsstrategi 2026–2029 (eksempel)" in front
+    moved = page_text(site, "fokusomraader/data-styring")  # the old address of an area that is gone
+    assert f'href="../../programmer/{OLD}/data-styring/"' in moved
+    assert 'href="../../fokusomraader/digitalt-fundament/"' in moved
 
 
 def test_the_sample_site_shows_the_draft_and_the_ended_period(sample_copy: Path) -> None:
