@@ -118,7 +118,7 @@ def _move(
     areas: list[str],
     earlier: dict[str, list[str]],
 ) -> ProjectMigration | None:
-    names = _all_area_names(programme)
+    names = programme.area_names
     after: list[str] = []
     todo: list[str] = []
     recorded = {key: list(value) for key, value in earlier.items()}
@@ -157,13 +157,6 @@ def _programme_of(programme: Programme, area: str, target: ProgrammeVersion) -> 
     """The newest programme before `target` that has the area."""
     before = programme.programmes[: programme.programmes.index(target)]
     return next((v for v in reversed(before) if area in v.focus_areas_by_id), None)
-
-
-def _all_area_names(programme: Programme) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for version in programme.programmes:
-        names |= {a.id: f"{a.number}. {a.title}" for a in version.focus_areas_by_id.values()}
-    return names
 
 
 def _rewritten(text: str, move: ProjectMigration) -> str:

@@ -299,7 +299,7 @@ def _programme_pages(page: Callable[..., Page], data: SiteData) -> Iterator[Page
             continue  # its dashboards are fokusomraader/
         # The mapping names the previous programme's focus areas.
         previous = data.programme.programmes[index - 1].focus_areas_by_id.values() if index else ()
-        names = {a.id: f"{a.number}. {a.title}" for a in previous}
+        names = {a.id: a.name for a in previous}
         yield page(
             f"programmer/{version.id}/index.md", "programme.md.j2", version=version, summary=summary, names=names
         )
@@ -336,10 +336,10 @@ def _url_of(path: str) -> str:
 
 def _front_page_charts(data: SiteData) -> list[charts.Chart]:
     areas = list(data.programme.focus_areas_by_id.values())
-    by_area = [(f"{a.number}. {a.title}", [p.project.status for p in data.in_focus_area(a.id)]) for a in areas]
+    by_area = [(a.name, [p.project.status for p in data.in_focus_area(a.id)]) for a in areas]
     benefits = [
         (
-            f"{a.number}. {a.title}",
+            a.name,
             sum(p.expected_dkk for p in data.in_focus_area(a.id)),
             sum(p.realised_dkk for p in data.in_focus_area(a.id)),
         )

@@ -525,12 +525,12 @@ def build_site_data(
 def _project_view(checked: CheckedFile, programme: Programme, today: dt.date, changed: dt.date | None) -> ProjectView:
     project = checked.project
     assert project is not None and checked.project_id is not None
-    areas = {area_id: area for area_id, (_, area) in programme.adopted_focus_areas.items()}
+    areas = programme.adopted_focus_areas  # a closed project's areas may be an earlier programme's
     return ProjectView(
         id=checked.project_id,
         path=checked.path,
         project=project,
-        focus_areas=[areas[a] for a in project.focus_areas if a in areas],
+        focus_areas=[areas[a][1] for a in project.focus_areas if a in areas],
         anchoring_name=programme.anchorings.get(project.anchoring, project.anchoring),
         compliance=_overall(checked.findings),
         findings=[

@@ -114,10 +114,9 @@ def _has_focus_area(project: Project, context: CheckContext) -> Iterator[Finding
 @_check("HP102")
 def _focus_areas_known(project: Project, context: CheckContext) -> Iterator[Finding]:
     programme = context.programme
-    # A closed project keeps the focus areas of the programme it ran in; HP116 moves an active one on.
-    known = programme.adopted_focus_areas if _is_closed(project) else programme.focus_areas_by_id
+    # Any adopted programme's area is known: a closed project keeps those it had; HP116 moves an active one on.
     for index, area in enumerate(project.focus_areas):
-        if area not in known and area not in programme.adopted_focus_areas:
+        if area not in programme.adopted_focus_areas:
             hint = suggest(area, programme.focus_area_choices)
             yield finding("HP102", ("focus_areas", index), value=area, hint=hint)
     earlier = {version.id: version for version in programme.earlier}
@@ -130,8 +129,7 @@ def _focus_areas_known(project: Project, context: CheckContext) -> Iterator[Find
             continue
         for index, area in enumerate(areas):
             if area not in version.focus_areas_by_id:
-                choices = {a.id: [f"{a.number}. {a.title}", a.title] for a in version.focus_areas_by_id.values()}
-                hint = suggest(area, choices)
+                hint = suggest(area, version.focus_area_choices)
                 yield finding("HP102", ("earlier_focus_areas", programme_id, index), value=area, hint=hint)
 
 

@@ -33,6 +33,11 @@ class FocusArea(StrictModel):
     title: Text = Field(title="Titel", description="Fokusområdets navn.")
     description: LongText = Field(title="Beskrivelse", description="Hvad fokusområdet kræver af et projekt.")
 
+    @property
+    def name(self) -> str:
+        """The area as people read it: "4. Klima og ressourcer"."""
+        return f"{self.number}. {self.title}"
+
 
 class Department(StrictModel):
     """A department (fagområde) a project can be anchored in."""
@@ -109,6 +114,11 @@ class ProgrammeVersion:
     def focus_areas_by_id(self) -> dict[str, FocusArea]:
         """Focus areas keyed by id, in programme order."""
         return {area.id: area for area in sorted(self.focus_areas, key=lambda a: a.number)}
+
+    @cached_property
+    def focus_area_choices(self) -> dict[str, list[str]]:
+        """Each focus area id with what a person may write for it: "4. Klima og ressourcer", its title."""
+        return {a.id: [a.name, a.title] for a in self.focus_areas_by_id.values()}
 
     def overlaps(self, start: dt.date | None, end: dt.date | None) -> bool:
         """Whether a period (open where a date is missing) shares a day with the programme's."""
@@ -232,8 +242,13 @@ class Programme(StrictModel):
 
     @cached_property
     def focus_area_choices(self) -> dict[str, list[str]]:
-        """Each focus area id with what a person may write for it: "4. Klima og ressourcer", its title."""
-        return {a.id: [f"{a.number}. {a.title}", a.title] for a in self.focus_areas_by_id.values()}
+        """The current programme's focus areas with what a person may write for each."""
+        return self.current.focus_area_choices
+
+    @cached_property
+    def area_names(self) -> dict[str, str]:
+        """Every programme's focus areas by id, as people read them; a later programme wins an id."""
+        return {a.id: a.name for version in self.programmes for a in version.focus_areas_by_id.values()}
 
     @cached_property
     def anchoring_choices(self) -> dict[str, list[str]]:
@@ -246,11 +261,9 @@ class Programme(StrictModel):
 
         Focus areas of earlier programmes are named too (after the current ones), for closed projects.
         """
-        current = {a.id: f"{a.number}. {a.title}" for a in self.focus_areas_by_id.values()}
+        current = {a.id: a.name for a in self.focus_areas_by_id.values()}
         earlier = {
-            i: f"{a.number}. {a.title} ({version.name})"
-            for i, (version, a) in self.adopted_focus_areas.items()
-            if i not in current
+            i: f"{a.name} ({version.name})" for i, (version, a) in self.adopted_focus_areas.items() if i not in current
         }
         return {"focus_areas": current | earlier, "anchoring": dict(self.anchorings)}
 
