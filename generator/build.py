@@ -34,11 +34,10 @@ from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
 from generator.lock import output_lock
 from generator.portfolio import Portfolio
-from generator.render import TEMPLATES_DIR, Page, render_site
+from generator.render import EXPORTS_DIR, TEMPLATES_DIR, Page, export_path, render_site
 from generator.views import build_site_data
 
 CONFIG_FILE = "mkdocs.yml"
-EXPORTS_DIR = "eksport/"  # made while MkDocs builds, then put into the docs and the new site
 DOCS_MARKER = ".handleplan-generated"
 SITE_MARKER = ".handleplan-site"
 # Sources an output folder may never be, or be inside of.
@@ -170,11 +169,9 @@ def sync_folder(folder: Path, pages: Iterable[Page], keep: str | None = None) ->
     for page in pages:
         path = folder / page.path
         wanted.add(path)
-        content = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
-        if path.is_file() and path.read_bytes() == content:
+        if path.is_file() and path.read_bytes() == page.data:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, content)
+        write_page(folder, page)
         written += 1
     removed = 0
     for path in sorted(folder.rglob("*"), reverse=True):
@@ -185,6 +182,13 @@ def sync_folder(folder: Path, pages: Iterable[Page], keep: str | None = None) ->
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return written, removed
+
+
+def write_page(folder: Path, page: Page) -> None:
+    """Write one page into `folder` (its subfolders made as needed), atomically."""
+    path = folder / page.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, page.data)
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -432,23 +436,15 @@ def build_site(
             written, removed = sync_folder(config.docs_dir, pages, keep=EXPORTS_DIR)
             for output_format in EXPORT_FORMATS:
                 # Until the exports are made, the last ones (or empty files) stand in: the pages link to them.
-                path = config.docs_dir / f"{EXPORTS_DIR}handleplan.{output_format}"
-                if not path.is_file():
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomically(path, b"")
+                if not (config.docs_dir / export_path(output_format)).is_file():
+                    write_page(config.docs_dir, Page(export_path(output_format), b""))
             exported: list[Page] = []
 
             def add_exports(staging: Path) -> None:
-                exported.extend(Page(f"{EXPORTS_DIR}handleplan.{f}", b) for f, b in background.exports().items())
+                exported.extend(Page(export_path(f), content) for f, content in background.exports().items())
                 for page in exported:
-                    for folder in (config.docs_dir, staging):  # the docs too: plain `mkdocs build` gets the same
-                        path = folder / page.path
-                        path.parent.mkdir(parents=True, exist_ok=True)
-                        write_atomically(path, _bytes(page))
+                    write_page(config.docs_dir, page)  # the docs too: plain `mkdocs build` gets the same
+                    write_page(staging, page)
 
             warnings = build_with_mkdocs(config, today, before_swap=add_exports)
     return BuildResult(len(pages) + len(exported), written + len(exported), removed, warnings, config.site_dir)
-
-
-def _bytes(page: Page) -> bytes:
-    return page.content.encode("utf-8") if isinstance(page.content, str) else page.content

@@ -22,12 +22,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.background import exports_in_background
-from generator.build import CONFIG_FILE, EXPORTS_DIR, SiteConfig, read_site_config, sync_folder, write_atomically
+from generator.build import CONFIG_FILE, SiteConfig, read_site_config, sync_folder, write_page
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.lock import output_lock
 from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, CheckedFile, Portfolio, load_portfolio
-from generator.render import TEMPLATES_DIR, Page, RenderCache, render_site
+from generator.render import TEMPLATES_DIR, Page, RenderCache, export_path, render_site
 from generator.report import format_report
 from generator.views import HistoryViews, build_site_data, history_views
 
@@ -128,14 +128,14 @@ class Preview:
                         for path in config.docs_dir.rglob("*"):
                             if path.is_file():
                                 os.utime(path)
-                self.written = {page.path: _bytes(page) for page in pages}
+                self.written = {page.path: page.data for page in pages}
                 self.fresh = False
             else:
                 self._write_changed(config, pages[flushed or 0 :])
             self.exports = made()  # made once: asked again, it answers the same
             if earlier:
                 self._write_changed(
-                    config, [Page(f"{EXPORTS_DIR}handleplan.{name}", content) for name, content in self.exports.items()]
+                    config, [Page(export_path(name), content) for name, content in self.exports.items()]
                 )
 
     def _write_changed(self, config: SiteConfig, pages: list[Page], *, wait_for_mkdocs: bool = False) -> int:
@@ -143,16 +143,14 @@ class Preview:
 
         With `wait_for_mkdocs`, return once MkDocs has built them (or after MKDOCS_WAIT_SECONDS).
         """
-        changed = [page for page in pages if self.written.get(page.path) != _bytes(page)]
+        changed = [page for page in pages if self.written.get(page.path) != page.data]
         if changed:
             if self.built is not None:
                 self.built.clear()
             with output_lock(config.root, self.report):
                 for page in changed:
-                    path = config.docs_dir / page.path
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    write_atomically(path, _bytes(page))
-                    self.written[page.path] = _bytes(page)
+                    write_page(config.docs_dir, page)
+                    self.written[page.path] = page.data
             if wait_for_mkdocs and self.built is not None:
                 self.built.wait(MKDOCS_WAIT_SECONDS)
         return len(pages)
@@ -168,10 +166,6 @@ class _BuildFinished(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith("Documentation built in"):
             self.built.set()
-
-
-def _bytes(page: Page) -> bytes:
-    return page.content.encode("utf-8") if isinstance(page.content, str) else page.content
 
 
 def regenerate(root: Path, today: dt.date, report: Callable[[str], None]) -> bool:

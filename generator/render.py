@@ -55,6 +55,19 @@ class Page:
     path: str
     content: str | bytes
 
+    @property
+    def data(self) -> bytes:
+        """The content as written to disk (text as UTF-8)."""
+        return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
+
+
+EXPORTS_DIR = "eksport/"
+
+
+def export_path(output_format: str) -> str:
+    """Where an export lies in the site: 'eksport/handleplan.xlsx'."""
+    return f"{EXPORTS_DIR}handleplan.{output_format}"
+
 
 def make_environment(templates: Path) -> jinja2.Environment:
     """The jinja2 environment: autoescaped, strict about undefined values."""
@@ -146,7 +159,7 @@ def render_site(
         return
     made = exports() if exports is not None else {f: export(data, f) for f in EXPORT_FORMATS}
     for output_format in EXPORT_FORMATS:
-        yield Page(f"eksport/handleplan.{output_format}", made[output_format])
+        yield Page(export_path(output_format), made[output_format])
 
 
 def _pages(
