@@ -60,11 +60,12 @@ def plan_migration(portfolio: Portfolio) -> Migration:
     if not programme.successors:
         raise NothingToMigrate
     target = programme.programmes[-1]
-    root = portfolio.root
     programme_text = None
     if target.draft:
-        source = _read(root / PROGRAMME_FILE)
-        programme_text = _without_draft_line(source, len(programme.successors) - 1)
+        source = portfolio.programme_file.source
+        assert source is not None, "the programme was read"
+        # Decoded from the bytes: read as text, Windows line endings would become "\n" and every line change.
+        programme_text = _without_draft_line(source.decode("utf-8"), len(programme.successors) - 1)
     moves, unreadable = [], []
     for checked in portfolio.project_files:
         project = checked.project
@@ -76,7 +77,8 @@ def plan_migration(portfolio: Portfolio) -> Migration:
         move = _move(programme, target, checked.path, project.title, project.focus_areas, project.earlier_focus_areas)
         if move is None:
             continue
-        move.text = _rewritten(_read(root / checked.path), move)
+        assert checked.source is not None, "a project that was read has its bytes"
+        move.text = _rewritten(checked.source.decode("utf-8"), move)
         moves.append(move)
     return Migration(target, target.draft, programme_text, moves, unreadable)
 
@@ -188,11 +190,6 @@ def _focus_area_lines(move: ProjectMigration, indent: int) -> list[str]:
             block.append(f"  {programme_id}:")
             block += [f"  {pad}- {area}" for area in areas]
     return block
-
-
-def _read(path: Path) -> str:
-    # Bytes first: reading as text would turn Windows line endings into "\n", and every line would change.
-    return path.read_bytes().decode("utf-8")
 
 
 def _top_level_spans(text: str) -> dict[str, tuple[int, int, int]]:

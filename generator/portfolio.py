@@ -9,7 +9,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -45,6 +45,8 @@ class CheckedFile:
     findings: tuple[Finding, ...]
     project_id: str | None = None
     project: Project | None = None
+    # The bytes read, kept so that what reads the file again (history, migrate) need not go back to the disk.
+    source: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -268,7 +270,8 @@ def check_project_source(
             if changed is not None:
                 context = replace(context, last_changed=changed)
             findings += [document.locate(f) for f in check_project(readable, context)]
-    return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project)
+    source = raw if isinstance(raw, bytes) else None
+    return CheckedFile(shown, _in_file_order(id_findings + findings), project_id, project, source)
 
 
 def check_model_source(shown: str, raw: Source, model: type[ModelT]) -> tuple[CheckedFile, ModelT | None]:
@@ -278,7 +281,7 @@ def check_model_source(shown: str, raw: Source, model: type[ModelT]) -> tuple[Ch
     if document is not None:
         instance, model_findings = _validate(document, model)
         findings += model_findings
-    return CheckedFile(shown, _in_file_order(findings)), instance
+    return CheckedFile(shown, _in_file_order(findings), source=raw if isinstance(raw, bytes) else None), instance
 
 
 def _read_bytes(path: Path) -> bytes | Finding:

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import PurePosixPath
 
-from generator.loader import MAX_FILE_BYTES
 from generator.portfolio import CheckedFile, Portfolio, check_project_source
 from schema.catalogue import AppliesTo, Finding
 from schema.checks import CheckContext, check_project
@@ -31,14 +30,8 @@ class VersionChecker:
         Most months hold mostly the versions on disk today: read and validated once already.
         """
         for checked in portfolio.project_files:
-            if checked.project is None:
-                continue
-            try:
-                with (portfolio.root / checked.path).open("rb") as stream:
-                    raw = stream.read(MAX_FILE_BYTES + 1)
-            except OSError:
-                continue
-            self._read[(checked.path, raw)] = (checked.project, own_findings(checked))
+            if checked.project is not None and checked.source is not None:
+                self._read[(checked.path, checked.source)] = (checked.project, own_findings(checked))
 
     def check(
         self, path: str, content: bytes, context: CheckContext, last_changed: Mapping[str, dt.date]
