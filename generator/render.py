@@ -180,19 +180,16 @@ def _pages(
     # The project pages first: the live preview writes them before the long lists (generator/preview.py).
     for view in data.projects if parts != "rest" else ():
         path = f"projekter/{view.id}.md"
-        if cache is None:
-            yield page(
-                path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
-            )
-            continue
-        key = _project_page_key(view, data, coordination)
-        known = cache.pages.get(path)
+        key = _project_page_key(view, data, coordination) if cache is not None else ()
+        known = cache.pages.get(path) if cache is not None else None
         if known is None or known[0] != key:
             made = page(
                 path, "project.md.j2", view=view, edit_url=f"{edit_url}{view.id}.yaml", coordination=coordination
             )
             assert isinstance(made.content, str)
-            known = cache.pages[path] = (key, made.content)
+            known = (key, made.content)
+            if cache is not None:
+                cache.pages[path] = known
         yield Page(path, known[1])
     if parts == "projects":
         return
@@ -225,16 +222,7 @@ def _pages(
         coordination=coordination,
         suggestions=[(s, [data.by_id[i] for i in s.members]) for s in coordination.suggestions],
     )
-    since = default_since(data.today)
-    yield page(
-        "rapport.md",
-        "report.md.j2",
-        for_site=True,
-        since=since,
-        sections=report_by_area(data, since),
-        trend_rows=trend_rows(data.trend),
-        trend_change=change_since(data.trend, since),
-    )
+    yield page("rapport.md", "report.md.j2", for_site=True, **_report_values(data, default_since(data.today)))
     newest_first = newest_events(data.events)[:FEED_ENTRIES]
     updated = newest_first[0].date if newest_first else data.today
     yield page("feed.xml", "feed.xml.j2", events=newest_first, updated=updated)
@@ -273,21 +261,19 @@ def render_report(root: Path, data: SiteData, since: dt.date | None = None) -> s
     Raises:
         TemplateFailed: the template fails.
     """
-    since = since or default_since(data.today)
     environment = make_environment(root / TEMPLATES_DIR)
-    sections = report_by_area(data, since)
-    return _render(
-        environment,
-        "report.md.j2",
-        "statusrapporten",
-        data=data,
-        base="",
-        for_site=False,
-        since=since,
-        sections=sections,
-        trend_rows=trend_rows(data.trend),
-        trend_change=change_since(data.trend, since),
-    )
+    values = _report_values(data, since or default_since(data.today))
+    return _render(environment, "report.md.j2", "statusrapporten", data=data, base="", for_site=False, **values)
+
+
+def _report_values(data: SiteData, since: dt.date) -> dict[str, Any]:
+    """What the status report shows besides the data, the same on the site and from `report`."""
+    return {
+        "since": since,
+        "sections": report_by_area(data, since),
+        "trend_rows": trend_rows(data.trend),
+        "trend_change": change_since(data.trend, since),
+    }
 
 
 def _render(environment: jinja2.Environment, template: str, page: str, *, data: SiteData, **values: Any) -> str:
