@@ -36,10 +36,14 @@ class AppliesTo(StrEnum):
     PAST_IDEA = "past_idea"
 
 
+# A rule's code: in the catalogue and wherever a project names a rule (a dispensation).
+RULE_CODE_PATTERN = r"^HP[0-9]{3}$"
+
+
 class Rule(StrictModel):
     """One entry of the rule catalogue."""
 
-    code: str = Field(pattern=r"^HP\d{3}$")
+    code: str = Field(pattern=RULE_CODE_PATTERN)
     severity: Severity
     applies_to: AppliesTo
     title: Text

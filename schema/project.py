@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from schema.catalogue import RULE_CODE_PATTERN
 from schema.common import Email, LongText, Reference, Slug, StrictModel, Text, Url, form
 
 
@@ -387,7 +388,7 @@ class GrantedBy(StrEnum):
 
 
 RULE_CODE_FORM = "en regelkode i anførselstegn, fx 'HP104' (se Vejledning → Regler)"
-RuleCode = Annotated[str, StringConstraints(pattern=r"^HP[0-9]{3}$"), form(RULE_CODE_FORM)]
+RuleCode = Annotated[str, StringConstraints(pattern=RULE_CODE_PATTERN), form(RULE_CODE_FORM)]
 
 
 class Dispensation(StrictModel):
