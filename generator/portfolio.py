@@ -93,6 +93,11 @@ class Portfolio:
         """How many findings are warnings."""
         return sum(len(f.warnings) for f in self.files)
 
+    @property
+    def dispensed_count(self) -> int:
+        """How many findings a dispensation in force covers."""
+        return sum(len(f.dispensed) for f in self.files)
+
 
 def load_portfolio(
     root: Path,

@@ -35,7 +35,7 @@ def summary(portfolio: Portfolio) -> str:
         found.append(f"{warnings} {'advarsel' if warnings == 1 else 'advarsler'}")
     projects = f"{checked} {'projekt' if checked == 1 else 'projekter'}"
     text = f"Tjekkede {projects}: {' og '.join(found) if found else 'ingen fejl eller advarsler'}"
-    dispensed = sum(len(f.dispensed) for f in portfolio.files)
+    dispensed = portfolio.dispensed_count
     if dispensed:
         text += f" ({dispensed} dispenseret)"
     return text + "."
@@ -50,7 +50,7 @@ def report_as_json(portfolio: Portfolio) -> dict[str, object]:
             "errors": portfolio.error_count,
             "warnings": portfolio.warning_count,
             "files_with_errors": sum(1 for f in portfolio.files if f.errors),
-            "dispensed": sum(len(f.dispensed) for f in portfolio.files),
+            "dispensed": portfolio.dispensed_count,
         },
         "findings": [
             {
