@@ -156,6 +156,11 @@ class Preview:
         return len(pages)
 
 
+def _without_dirty_warning(record: logging.LogRecord) -> bool:
+    # MkDocs warns (in English) on every dirty rebuild that links may be off; the preview asks for those rebuilds.
+    return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
 class _BuildFinished(logging.Handler):
     """Sets an event when MkDocs says it has built the site (its one signal that a rebuild is done)."""
 
@@ -182,7 +187,9 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     root = root.resolve()
     config = read_site_config(root)
     built = threading.Event()
-    logging.getLogger("mkdocs.commands.build").addHandler(_BuildFinished(built))
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addHandler(_BuildFinished(built))
+    build_log.addFilter(_without_dirty_warning)
     preview = Preview(root, today, report, built)
     if not preview.regenerate() and not config.docs_dir.is_dir():
         raise NothingToPreview()
