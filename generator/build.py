@@ -34,6 +34,7 @@ from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
 from generator.lock import output_lock
 from generator.portfolio import Portfolio
+from generator.removal import remove_later
 from generator.render import EXPORTS_DIR, TEMPLATES_DIR, Page, export_path, render_site
 from generator.views import build_site_data
 
@@ -291,13 +292,15 @@ def _swap_in(staging: Path, site_dir: Path, retired: Path) -> None:
     if not site_dir.exists():
         _rename(staging, site_dir)
     elif _exchange(staging, site_dir):
-        _remove_tree(staging)  # the old site, now under the staging name
+        _discard(staging)  # the old site, now under the staging name
     else:
         # Between these renames there is no site_dir: a build killed there leaves the
         # old site whole under `retired`, and the next build's recover_site puts it back.
         _rename(site_dir, retired)
         _rename(staging, site_dir)
-        _remove_tree(retired)
+        # Under a staging name the old site is never put back, however much of it is removed.
+        _rename(retired, staging)
+        _discard(staging)
 
 
 def _leftover_kind(site_dir: Path, path: Path) -> str | None:
@@ -317,6 +320,11 @@ def _leftover_kind(site_dir: Path, path: Path) -> str | None:
 
 def _rename(source: Path, target: Path) -> None:
     os.rename(source, target)
+
+
+def _discard(path: Path) -> None:
+    """Remove the replaced site without waiting: the new one is in place (generator/removal.py)."""
+    remove_later(path)
 
 
 def _remove_tree(path: Path) -> None:

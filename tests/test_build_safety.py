@@ -25,6 +25,8 @@ from generator.errors import SiteBuildFailed
 from generator.lock import WAITING, output_lock
 from generator.portfolio import load_portfolio
 from generator.preview import regenerate, serve_site
+from generator import removal
+from generator.removal import remove_later, wait_for_removals
 from tests.conftest import REPO, TODAY, dump_project, valid_project
 from tests.test_site import copy_repository, tree_digest
 
@@ -70,7 +72,7 @@ if path == "fallback":
 else:
     build._exchange = interrupted(build._exchange)
 build._rename = interrupted(build._rename)
-build._remove_tree = interrupted(build._remove_tree)
+build._discard = interrupted(build._discard)
 sys.argv = ["handleplan", *sys.argv[4:]]
 run()
 """
@@ -79,6 +81,15 @@ run()
 def leftovers(root: Path) -> list[str]:
     """Staging and retired folders beside site/."""
     return sorted(path.name for path in root.iterdir() if path.name.startswith((".site.new", ".site.old")))
+
+
+def leftovers_once_removed(root: Path, timeout: float = 60) -> list[str]:
+    """The leftovers once the removals that builds started in the background are done."""
+    wait_for_removals()  # those this process started
+    deadline = time.monotonic() + timeout
+    while leftovers(root) and time.monotonic() < deadline:  # those other processes started
+        time.sleep(0.05)
+    return leftovers(root)
 
 
 def invoke_build(root: Path) -> tuple[int, str]:
@@ -117,7 +128,7 @@ def test_two_builds_at_once_take_turns_and_leave_a_whole_site(tmp_path: Path) ->
             assert "index.html" in expected
         assert (first.returncode, second.returncode) == (0, 0), errors
         assert tree_digest(root / "site") == expected
-        assert leftovers(root) == []
+        assert leftovers_once_removed(root) == []
         waited.append(WAITING in errors[1])
     assert any(waited), "the second build never had to wait: the test did not overlap the builds"
 
@@ -153,11 +164,12 @@ def exchange_works(folder: Path) -> bool:
     [
         pytest.param("exchange", "before", 1, "old", id="exchange-before-exchanging"),
         pytest.param("exchange", "after", 1, "new", id="exchange-before-removing-the-old-site"),
-        pytest.param("exchange", "after", 2, "new", id="exchange-after-removing-the-old-site"),
+        pytest.param("exchange", "after", 2, "new", id="exchange-after-discarding-the-old-site"),
         pytest.param("fallback", "before", 1, "old", id="fallback-before-retiring-the-old-site"),
         pytest.param("fallback", "after", 1, "old", id="fallback-between-the-renames"),
         pytest.param("fallback", "after", 2, "new", id="fallback-before-removing-the-old-site"),
-        pytest.param("fallback", "after", 3, "new", id="fallback-after-removing-the-old-site"),
+        pytest.param("fallback", "after", 3, "new", id="fallback-after-renaming-the-old-site-as-staging"),
+        pytest.param("fallback", "after", 4, "new", id="fallback-after-discarding-the-old-site"),
         pytest.param("first", "before", 1, None, id="first-site-before-its-rename"),
         pytest.param("first", "after", 1, "new", id="first-site-after-its-rename"),
     ],
@@ -191,11 +203,11 @@ def test_a_build_killed_during_the_swap_leaves_a_whole_site(
         assert len(retired) == 1 and tree_digest(root / retired[0]) == old
     assert restore_site(root) == (expected is not None)  # what the next build does first, under the lock
     assert tree_digest(site) == whole
-    assert leftovers(root) == []
+    assert leftovers_once_removed(root) == []
 
     assert invoke_build(root)[0] == 0
     assert tree_digest(site) == new
-    assert leftovers(root) == []
+    assert leftovers_once_removed(root) == []
 
 
 def test_the_exchange_falls_back_only_where_the_system_cannot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -223,7 +235,7 @@ def test_the_fallback_swap_builds_the_same_site(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(build_module, "_exchange", lambda first, second: False)
     assert invoke_build(root)[0] == 0
     assert tree_digest(root / "site") == first
-    assert leftovers(root) == []
+    assert leftovers_once_removed(root) == []
 
 
 def test_recovery_removes_only_folders_named_as_its_own(tmp_path: Path) -> None:
@@ -262,7 +274,7 @@ def test_a_portfolio_with_errors_puts_back_the_site_a_killed_build_retired(tmp_p
     assert code == 1
     assert "Det seneste gode site er uændret." in err
     assert tree_digest(root / "site") == before
-    assert leftovers(root) == []
+    assert leftovers_once_removed(root) == []
 
 
 def test_a_failing_mkdocs_build_before_any_site_says_there_is_none(tmp_path: Path) -> None:
@@ -273,7 +285,7 @@ def test_a_failing_mkdocs_build_before_any_site_says_there_is_none(tmp_path: Pat
         build_site(load_portfolio(root, today=TODAY), TODAY)
     assert str(raised.value).endswith(". Der er endnu intet site.")
     assert not (root / "site").exists()
-    assert leftovers(root) == []
+    assert leftovers_once_removed(root) == []
 
 
 # --- (c) the lock -----------------------------------------------------------------------------------
@@ -348,3 +360,25 @@ def test_nested_locking_in_one_thread_does_not_wait(tmp_path: Path) -> None:
 def test_the_lock_file_and_staging_folders_are_git_ignored() -> None:
     ignored = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert {"/.handleplan.lock", "/.site.new*/", "/.site.old*/"} <= set(ignored)
+
+
+def test_the_replaced_site_is_removed_by_a_process_of_its_own(tmp_path: Path) -> None:
+    folder = tmp_path / ".site.new-1-ab"
+    for index in range(50):
+        (folder / f"page-{index}").mkdir(parents=True)
+        (folder / f"page-{index}" / "index.html").write_text("x", encoding="utf-8")
+    started = len(removal._running)
+    remove_later(folder)
+    assert len(removal._running) == started + 1  # handed over, not removed here
+    wait_for_removals()
+    assert not folder.exists() and tmp_path.is_dir()
+
+
+def test_without_another_interpreter_the_replaced_site_is_removed_at_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    folder = tmp_path / ".site.new-1-ab"
+    (folder / "page").mkdir(parents=True)
+    monkeypatch.setattr(sys, "executable", "")
+    remove_later(folder)
+    assert not folder.exists()
