@@ -14,7 +14,6 @@ import ctypes
 import datetime as dt
 import errno
 import functools
-import logging
 import os
 import re
 import secrets
@@ -33,6 +32,7 @@ from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFol
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
 from generator.lock import output_lock
+from generator.mkdocs_process import MkDocsProcess
 from generator.portfolio import Portfolio
 from generator.removal import remove_later
 from generator.render import EXPORTS_DIR, TEMPLATES_DIR, Page, export_path, render_site
@@ -217,10 +217,12 @@ def build_with_mkdocs(
     today: dt.date,
     on_wait: Callable[[str], None] | None = None,
     before_swap: Callable[[Path], None] | None = None,
+    mkdocs: MkDocsProcess | None = None,
 ) -> list[str]:
     """Build docs_dir with MkDocs beside site_dir, then swap it in; return MkDocs' warnings.
 
-    `before_swap` is given the new site's folder, to add what was made while MkDocs ran.
+    `before_swap` is given the new site's folder, to add what was made while MkDocs ran;
+    `mkdocs` is MkDocs started earlier (see mkdocs_started), else it is started now.
 
     Raises:
         UnsafeOutputFolder: site_dir holds files handleplan did not make.
@@ -229,7 +231,20 @@ def build_with_mkdocs(
     """
     with output_lock(config.root, on_wait):
         has_site = recover_site(config.site_dir)
-        return _build_and_swap(config, today, has_site, before_swap)
+        if mkdocs is not None:
+            return _build_and_swap(config, has_site, mkdocs, before_swap)
+        with mkdocs_started(config, today) as started:
+            return _build_and_swap(config, has_site, started, before_swap)
+
+
+@contextmanager
+def mkdocs_started(config: SiteConfig, today: dt.date) -> Iterator[MkDocsProcess]:
+    """MkDocs, started in a process of its own to build `config` for `today` when asked; ended if never asked."""
+    process = MkDocsProcess(config.config_file, _staging_folder(config.site_dir), _build_environment(today))
+    try:
+        yield process
+    finally:
+        process.close()
 
 
 def restore_site(root: Path, on_wait: Callable[[str], None] | None = None) -> bool:
@@ -265,26 +280,28 @@ def recover_site(site_dir: Path) -> bool:
 
 
 def _build_and_swap(
-    config: SiteConfig, today: dt.date, has_site: bool, before_swap: Callable[[Path], None] | None = None
+    config: SiteConfig, has_site: bool, mkdocs: MkDocsProcess, before_swap: Callable[[Path], None] | None = None
 ) -> list[str]:
     site_dir = config.site_dir
     if site_dir.is_dir() and not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
         raise UnsafeOutputFolder(folder=site_dir, reason="den indeholder filer, som handleplan ikke har lavet")
-    # Names of this build's own, so nothing of another run's can be in the way.
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
-    staging = site_dir.with_name(f".{site_dir.name}.new-{token}")
-    retired = site_dir.with_name(f".{site_dir.name}.old-{token}")
-    with _reproducible(today), _captured_warnings() as warnings:
-        try:
-            _run_mkdocs(config.config_file, staging)
-            if before_swap is not None:
-                before_swap(staging)
-        except Exception as error:
-            _remove_tree(staging)
-            raise SiteBuildFailed(detail=str(error) or type(error).__name__, site_kept=has_site) from None
+    staging = mkdocs.site_dir
+    retired = site_dir.with_name(staging.name.replace(".new-", ".old-", 1))
+    try:
+        warnings = mkdocs.build()
+        if before_swap is not None:
+            before_swap(staging)
+    except Exception as error:
+        _remove_tree(staging)
+        raise SiteBuildFailed(detail=str(error) or type(error).__name__, site_kept=has_site) from None
     (staging / SITE_MARKER).touch()
     _swap_in(staging, site_dir, retired)
     return warnings
+
+
+def _staging_folder(site_dir: Path) -> Path:
+    """A staging folder beside site_dir, named as this build's own so nothing of another run's is in the way."""
+    return site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
 
 
 def _swap_in(staging: Path, site_dir: Path, retired: Path) -> None:
@@ -368,53 +385,11 @@ def _renameat2() -> Callable[..., int] | None:
     return function
 
 
-def _run_mkdocs(config_file: Path, site_dir: Path) -> None:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file), site_dir=str(site_dir))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-
-
-@contextmanager
-def _reproducible(today: dt.date) -> Iterator[None]:
-    """Date the build by the day it describes, so the same input gives the same bytes."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    if previous is None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(today.timetuple()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _captured_warnings() -> Iterator[list[str]]:
-    logger = logging.getLogger("mkdocs")
-    handler = _ListHandler()
-    logger.addHandler(handler)
-    propagate = logger.propagate
-    logger.propagate = False
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+def _build_environment(today: dt.date) -> dict[str, str]:
+    """What MkDocs runs with: dated by the day the build describes, so the same input gives the same bytes."""
+    environment = {"NO_MKDOCS_2_WARNING": os.environ.get("NO_MKDOCS_2_WARNING", "1")}  # Material's end-of-life banner
+    environment["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH") or str(calendar.timegm(today.timetuple()))
+    return environment
 
 
 def build_site(
@@ -422,19 +397,25 @@ def build_site(
     today: dt.date,
     history: History | None = None,
     on_wait: Callable[[str], None] | None = None,
+    mkdocs: MkDocsProcess | None = None,
 ) -> BuildResult:
     """Generate the docs and build the site from a portfolio without errors.
 
     Holds the output lock throughout, so the site is built from this build's own
-    pages; `on_wait` hears (in Danish) if it must first wait for another build. A
-    second process renders the project pages while this one renders the lists, and
-    makes the exports while MkDocs builds (generator/background.py); they are put in
-    the docs and the new site before it is swapped in.
+    pages; `on_wait` hears (in Danish) if it must first wait for another build. MkDocs
+    gets ready in a process of its own meanwhile (`mkdocs`, started by the caller before
+    it checked the portfolio, or here). A forked process renders the project pages while
+    this one renders the lists, and makes the exports while MkDocs builds
+    (generator/background.py); they are put in the docs and the new site before it is
+    swapped in.
 
     Raises:
         UnsafeOutputFolder, TemplateFailed, SiteBuildFailed, OutputFolderBusy: see the steps.
     """
     config = read_site_config(portfolio.root)
+    if mkdocs is None:
+        with mkdocs_started(config, today) as started:
+            return build_site(portfolio, today, history, on_wait, started)
     templates = portfolio.root / TEMPLATES_DIR
     with output_lock(config.root, on_wait):  # the steps take it again: a no-op while held
         data = build_site_data(portfolio, today, history or History())
@@ -454,5 +435,5 @@ def build_site(
                     write_page(config.docs_dir, page)  # the docs too: plain `mkdocs build` gets the same
                     write_page(staging, page)
 
-            warnings = build_with_mkdocs(config, today, before_swap=add_exports)
+            warnings = build_with_mkdocs(config, today, before_swap=add_exports, mkdocs=mkdocs)
     return BuildResult(len(pages) + len(exported), written + len(exported), removed, warnings, config.site_dir)

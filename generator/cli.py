@@ -7,11 +7,13 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from generator.build import build_site, restore_site, write_atomically
+from generator.build import build_site, mkdocs_started, read_site_config, restore_site, write_atomically
 from generator.changes import WORKING_TREE, diff_as_json, diff_as_markdown, diff_portfolios
 from generator.cli_common import (
     DAY,
@@ -25,11 +27,12 @@ from generator.cli_common import (
 )
 from generator.cli_from_issue import from_issue_command
 from generator.cli_new import new_command
-from generator.errors import InvalidProgramme, PortfolioHasErrors
+from generator.errors import HandleplanError, InvalidProgramme, PortfolioHasErrors
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export as export_portfolio
 from generator.history import files_at, read_history
 from generator.migrate import apply_migration, migration_lines, plan_migration
+from generator.mkdocs_process import MkDocsProcess
 from generator.portfolio import Portfolio, load_portfolio, portfolio_from_sources
 from generator.preview import serve_site
 from generator.render import render_report
@@ -109,22 +112,36 @@ def build(root: Path, today: dt.date | None) -> None:
     Eksempel: handleplan build
     """
     day = day_of(today)
-    try:
-        history, portfolio = checked_portfolio(root, day, not_done="Sitet er ikke bygget")
-    except PortfolioHasErrors as error:
-        # Tidy up after a killed build first, so the message says truly what site is left.
-        site_kept = restore_site(root, on_wait=_tell_waiting)
-        errors = error.values["errors"]
-        assert isinstance(errors, int)
-        raise PortfolioHasErrors(errors=errors, not_done="Sitet er ikke bygget", site_kept=site_kept) from None
-    status("Genererer siderne og bygger sitet med MkDocs …")
-    result = build_site(portfolio, day, history, on_wait=_tell_waiting)
+    with _mkdocs_started_early(root, day) as mkdocs:
+        try:
+            history, portfolio = checked_portfolio(root, day, not_done="Sitet er ikke bygget")
+        except PortfolioHasErrors as error:
+            # Tidy up after a killed build first, so the message says truly what site is left.
+            site_kept = restore_site(root, on_wait=_tell_waiting)
+            errors = error.values["errors"]
+            assert isinstance(errors, int)
+            raise PortfolioHasErrors(errors=errors, not_done="Sitet er ikke bygget", site_kept=site_kept) from None
+        status("Genererer siderne og bygger sitet med MkDocs …")
+        result = build_site(portfolio, day, history, on_wait=_tell_waiting, mkdocs=mkdocs)
     for warning in result.warnings:
         click.echo(f"MkDocs: {one_line(warning)}", err=True)
     click.echo(
         f"Byggede {result.pages} sider ({result.written} ændret, {result.removed} fjernet) til {result.site_dir}."
     )
     _warn_if_generated_files_drifted(root)
+
+
+@contextmanager
+def _mkdocs_started_early(root: Path, day: dt.date) -> Iterator[MkDocsProcess | None]:
+    # MkDocs gets ready while the projects are checked. An unusable mkdocs.yml is reported
+    # where it always was, after the check: build_site reads it again and says why.
+    try:
+        config = read_site_config(root)
+    except HandleplanError:
+        yield None
+        return
+    with mkdocs_started(config, day) as mkdocs:
+        yield mkdocs
 
 
 def _tell_waiting(text: str) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.cpr_scan import exception_texts, find_cpr_in_file_name, find_cpr_in_values, find_cpr_numbers
 from generator.errors import InvalidProgramme, NotAPortfolio
+from generator.forked import map_shared
 from generator.loader import MAX_FILE_BYTES, Document, DocumentError, decode, parse_document, too_large
 from schema.catalogue import Finding, Severity, finding
 from schema.checks import CheckContext, check_project
@@ -30,6 +31,10 @@ from schema.project import Project
 PROJECTS_DIR = "projects"
 PROGRAMME_FILE = "focus_areas.yaml"
 PROJECT_SUFFIX = ".yaml"
+# From this many files on, a second core checks part of them (generator/forked.py): below, a fork costs more.
+SHARED_FROM = 200
+# Its results are pickled back, which costs this process time too: it checks a little less than half.
+WORKER_SHARE = 0.45
 
 _SLUG = re.compile(SLUG_PATTERN)
 # A file's bytes; or why it could not be read, as a finding; or None when that is unknown.
@@ -112,7 +117,7 @@ def load_portfolio(
     With `paths`, only those files (or the project files in those folders) are
     checked; related ids are still resolved against every project in `root`.
     `last_changed` (from git) enables the rule on projects left unchanged too long;
-    `progress` is called with 1 after each file.
+    `progress` is called with how many more files are checked.
 
     Raises:
         NotAPortfolio: `root` has no focus_areas.yaml or no projects folder.
@@ -128,14 +133,18 @@ def load_portfolio(
     if programme is not None:
         # Only what can be read is a project that `related` may name: not a link, a folder or a dangling name.
         ids = {p.stem for p in projects_dir.glob(f"*{PROJECT_SUFFIX}") if _is_regular_file(p)}
-        ids |= {p.stem for p in selected if _is_regular_file(p)}
+        if paths:  # files named outside projects/ count too
+            ids |= {p.stem for p in selected if _is_regular_file(p)}
         titles = _titles_reader(lambda: {p.stem: _read_bytes(p) for p in projects_dir.glob(f"*{PROJECT_SUFFIX}")})
         context = CheckContext(programme, today or dt.date.today(), frozenset(ids), project_titles=titles)
+
+    def check(path: Path) -> CheckedFile:
+        return check_project_source(_shown_path(path, root), _read_bytes(path), context, last_changed)
+
     with _cyclic_gc_paused():
-        project_files = tuple(
-            check_project_source(_shown_path(path, root), _read_bytes(path), context, last_changed) for path in selected
-        )
-    return Portfolio(root, programme, programme_file, project_files)
+        share = WORKER_SHARE if len(selected) >= SHARED_FROM else 0
+        project_files = map_shared(check, selected, worker_share=share, done=progress)
+    return Portfolio(root, programme, programme_file, tuple(project_files))
 
 
 def portfolio_from_sources(

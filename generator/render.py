@@ -43,7 +43,7 @@ class RenderCache:
     A project whose fingerprint (generator/views.py) and surroundings are unchanged is not rendered again.
     """
 
-    rows: dict[tuple[object, ...], Markup] = field(default_factory=dict)
+    rows: dict[tuple[object, ...], Any] = field(default_factory=dict)  # project cells, matrix rows
     pages: dict[str, tuple[tuple[object, ...], str]] = field(default_factory=dict)
     environment: jinja2.Environment | None = None  # the compiled templates: a template change starts a new cache
 
@@ -131,24 +131,33 @@ def render_site(
     else:
         environment = cache.environment = cache.environment or make_environment(templates)
     earlier = cache.rows if cache is not None else {}
-    rows: dict[tuple[object, ...], Markup] = {}
+    rows: dict[tuple[object, ...], Any] = {}
     row_template = environment.get_template("_project_row.html.j2")
     matrix_template = environment.get_template("_matrix_row.html.j2")
 
-    def row(template: jinja2.Template, view: ProjectView, key: tuple[object, ...], **values: Any) -> Markup:
-        # Rendered once per key, and by the preview from one save to the next while the project is unchanged.
+    def once(template: jinja2.Template, view: ProjectView, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        # Made once per key, and kept by the preview from one save to the next while the project is unchanged.
         key = (template.name, view.fingerprint if cache is not None else view.id, *key)
         if key not in rows:
             known = earlier.get(key)
-            rows[key] = known if known is not None else Markup(template.render(view=view, **values).strip())
+            rows[key] = known if known is not None else make()
         return rows[key]
 
     def project_row(view: ProjectView, base: str, columns: list[str]) -> Markup:
-        # A project stands in many tables (action plan, groupings, dashboards): one row per depth and columns.
-        return row(row_template, view, (base, tuple(columns)), base=base, columns=columns)
+        # A project stands in many tables (action plan, groupings, dashboards), each with its own columns:
+        # its cells are rendered once per page depth, and each table joins the ones it shows.
+        cells = once(row_template, view, (base,), lambda: row_template.make_module({"view": view, "base": base}))
+        try:
+            # The cells are Markup already: a plain join spares escaping them again.
+            return Markup("".join([cells.start, *(getattr(cells, column) for column in columns), "</tr>"]))
+        except AttributeError as missing:
+            raise jinja2.TemplateRuntimeError(f"{row_template.name} sætter ikke {missing.name!r}") from None
 
     def matrix_row(view: ProjectView, base: str, rules: list[Any]) -> Markup:
-        return row(matrix_template, view, (base,), base=base, rules=rules)
+        def make() -> Markup:
+            return Markup(matrix_template.render(view=view, base=base, rules=rules).strip())
+
+        return once(matrix_template, view, (base,), make)  # type: ignore[no-any-return]
 
     environment.globals["project_row"] = project_row
     environment.globals["matrix_row"] = matrix_row

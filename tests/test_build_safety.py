@@ -18,14 +18,13 @@ from click.testing import CliRunner
 
 from benchmarks.synthetic import write_portfolio
 from generator import build as build_module
-from generator import lock
+from generator import lock, removal
 from generator.build import SITE_MARKER, build_site, recover_site, restore_site
 from generator.cli import main
 from generator.errors import SiteBuildFailed
 from generator.lock import WAITING, output_lock
 from generator.portfolio import load_portfolio
 from generator.preview import regenerate, serve_site
-from generator import removal
 from generator.removal import remove_later, wait_for_removals
 from tests.conftest import REPO, TODAY, dump_project, valid_project
 from tests.test_site import copy_repository, tree_digest

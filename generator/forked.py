@@ -1,0 +1,107 @@
+"""One forked worker process: the second core does part of the work while this process goes on.
+
+The worker is forked, so it sees what this process had in memory at that moment
+(the job) without pickling it; only its results come back. Without fork (Windows)
+or a second core there is no worker, and the callers do the same work here, with
+the same result.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
+from typing import Any, TypeVar
+
+from generator.lock import close_inherited
+
+T = TypeVar("T")
+R = TypeVar("R")
+Submit = Callable[[Callable[[], Any]], "Future[Any]"]
+
+# What the forked worker works on: set before the fork, so the worker has it in its copy of memory.
+_job: Any = None
+_parent = 0
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def can_fork() -> bool:
+    """Whether a forked worker can run beside this process: two cores or more, and fork."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def forked(job: Any) -> Iterator[Submit | None]:
+    """A submit function to one forked worker that sees `job` (as job()), or None where forking cannot help.
+
+    Tasks are functions of no arguments, module-level so that they pickle; they run in the
+    order they are submitted.
+    """
+    if not can_fork():
+        yield None
+        return
+    global _job, _parent
+    _job, _parent = job, os.getpid()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_as_helper) as pool:
+            yield pool.submit
+    finally:
+        _job = None
+
+
+def job() -> Any:
+    """In the worker: the job it was forked with."""
+    assert _job is not None, "set before the fork"
+    return _job
+
+
+def map_shared(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    worker_share: float = 0.45,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
+    """[function(item) for item in items], the last `worker_share` of them mapped by a forked worker.
+
+    With a share that gives the worker nothing, no worker is forked: a fork is worth it only
+    for work well above its cost. `done` hears, in this process, how many more items are
+    mapped: 1 at a time, the worker's at once.
+    """
+    cut = len(items) - int(len(items) * worker_share)
+    with forked((function, items[cut:])) if cut < len(items) else nullcontext() as submit:
+        if submit is None:
+            cut = len(items)
+        tail = submit(_map_job) if submit is not None else None
+        results = []
+        for item in items[:cut]:
+            results.append(function(item))
+            if done is not None:
+                done(1)
+        if tail is not None:
+            results += tail.result()
+            if done is not None:
+                done(len(items) - cut)
+        return results
+
+
+def _map_job() -> list[Any]:
+    function, items = job()
+    return [function(item) for item in items]
+
+
+def _as_helper() -> None:
+    """In the forked worker: die with the parent, and hold none of its locks."""
+    close_inherited()
+    # The worker holds copies of its own pipes, so it would never see the parent end if the parent were
+    # killed: Linux ends it with its parent; on macOS a killed build can leave the idle worker behind.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _parent:
+        os._exit(1)  # the parent died before the worker could ask to die with it

@@ -1,0 +1,188 @@
+"""MkDocs' build in a process of its own, started before handleplan needs it.
+
+Importing MkDocs, Material and their Markdown extensions and reading mkdocs.yml
+takes 0.4 s before MkDocs looks at a single page. A build starts this process first:
+it gets ready while handleplan checks the projects and renders the pages, waits,
+and builds when it is told that the pages are written. Only its warnings (or why it
+failed) come back. The staging folder it builds into is chosen when it starts, so
+that it can read mkdocs.yml at once; nothing is written there until it is told to build.
+
+Run as `python -m generator.mkdocs_process CONFIG SITE_DIR`; it imports only the
+standard library and MkDocs, so that it is ready soon.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+_GO = "build\n"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+class MkDocsFailed(Exception):
+    """MkDocs could not build; the message says why, in MkDocs' words."""
+
+
+class MkDocsProcess:
+    """A started MkDocs, ready to build `config_file` into `site_dir` when asked (once)."""
+
+    def __init__(self, config_file: Path, site_dir: Path, environment: dict[str, str]) -> None:
+        self.site_dir = site_dir
+        command = [sys.executable, "-m", __name__, str(config_file), str(site_dir)]
+        self._process: subprocess.Popen[str] | None = None
+        self._config_file = config_file
+        self._environment = environment
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env={**os.environ, **environment},
+                cwd=config_file.parent,
+            )
+        except OSError:  # no process can be started: build in this one when asked
+            self._process = None
+
+    def build(self) -> list[str]:
+        """Build the site into site_dir; return MkDocs' warnings.
+
+        Raises:
+            MkDocsFailed: MkDocs failed, or its process ended without saying how the build went.
+        """
+        if self._process is None:
+            return build_here(self._config_file, self.site_dir, self._environment)
+        process, self._process = self._process, None
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            process.stdin.write(_GO)
+            process.stdin.close()
+        except OSError:  # it has already ended: its exit code tells below
+            pass
+        with process.stdout:
+            answer = process.stdout.read()
+        code = process.wait()
+        try:
+            result = json.loads(answer.splitlines()[-1])
+        except (IndexError, ValueError):
+            raise MkDocsFailed(f"MkDocs stoppede uventet (afslutningskode {code})") from None
+        if "error" in result:
+            raise MkDocsFailed(result["error"])
+        return [str(warning) for warning in result["warnings"]]
+
+    def close(self) -> None:
+        """End the process if it was never asked to build: it exits when its input closes."""
+        if self._process is not None:
+            process, self._process = self._process, None
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.close()
+            process.stdout.close()
+            process.wait()
+
+
+def build_here(config_file: Path, site_dir: Path, environment: dict[str, str]) -> list[str]:
+    """Build with MkDocs in this process; return its warnings.
+
+    Raises:
+        MkDocsFailed: MkDocs failed.
+    """
+    saved = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
+    try:
+        with _captured_warnings() as warnings:
+            try:
+                _run_mkdocs(_loaded_config(config_file, site_dir))
+            except Exception as error:
+                raise MkDocsFailed(str(error) or type(error).__name__) from None
+        return warnings
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _loaded_config(config_file: Path, site_dir: Path) -> object:
+    from mkdocs.config import load_config
+
+    return load_config(str(config_file), site_dir=str(site_dir))
+
+
+def _run_mkdocs(config: object) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config.defaults import MkDocsConfig
+
+    assert isinstance(config, MkDocsConfig)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("mkdocs")
+    handler = _ListHandler()
+    logger.addHandler(handler)
+    propagate = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _serve(config_file: Path, site_dir: Path, requests: IO[str], answers: IO[str]) -> None:
+    """In the started process: get ready, wait to be told, build, answer in one line of JSON."""
+    with _captured_warnings() as warnings:
+        try:
+            config = _loaded_config(config_file, site_dir)  # imports MkDocs, the theme and the plugins
+        except Exception:
+            # Read again when told to build: the docs folder, say, is made only before then.
+            config = None
+        early = len(warnings)
+        if requests.readline() != _GO:
+            return  # the build was given up (the projects had errors): nothing is written
+        try:
+            if config is None:
+                del warnings[:early]  # said again by the second reading, if they still hold
+                config = _loaded_config(config_file, site_dir)
+            _run_mkdocs(config)
+        except Exception as error:
+            answers.write(json.dumps({"error": str(error) or type(error).__name__}) + "\n")
+            return
+    answers.write(json.dumps({"warnings": warnings}) + "\n")
+
+
+def _die_with_parent() -> None:
+    # A killed build leaves no MkDocs behind to write into a staging folder nobody will swap in.
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    _die_with_parent()
+    _serve(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin, sys.stdout)
