@@ -43,7 +43,7 @@ class MkDocsProcess:
         self._config_file = config_file
         self._environment = environment
         try:
-            self._process = subprocess.Popen(
+            self._process = _start(
                 command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -89,6 +89,10 @@ class MkDocsProcess:
             process.stdin.close()
             process.stdout.close()
             process.wait()
+
+
+def _start(command: list[str], **options: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, **options)  # type: ignore[call-overload, no-any-return]
 
 
 def build_here(config_file: Path, site_dir: Path, environment: dict[str, str]) -> list[str]:

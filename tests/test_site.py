@@ -21,6 +21,7 @@ from generator.errors import SiteBuildFailed, TemplateFailed, UnsafeOutputFolder
 from generator.history import read_history
 from generator.portfolio import load_portfolio
 from generator.preview import regenerate, source_snapshot
+from generator.removal import wait_for_removals
 from schema.project import Project
 from schema.reference import field_reference
 from tests.conftest import REPO, TODAY, dump_project, valid_project
@@ -268,6 +269,7 @@ def test_a_failing_mkdocs_build_keeps_the_last_good_site(tmp_path: Path) -> None
     with pytest.raises(SiteBuildFailed):
         build_site(load_portfolio(root, today=TODAY), TODAY)
     assert tree_digest(root / "site") == before
+    wait_for_removals()  # the first build's old site, removed in the background
     assert not list(root.glob(".site.*"))  # no staging folder is left behind
 
 

@@ -1,0 +1,114 @@
+"""The work a build shares out: a forked worker, MkDocs in a process of its own; the same result either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import forked, mkdocs_process, portfolio
+from generator.build import mkdocs_started, read_site_config
+from generator.cli import main
+from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
+from generator.portfolio import load_portfolio
+from generator.report import format_report
+from tests.conftest import TODAY
+from tests.test_site import build, copy_repository, tree_digest
+
+
+def test_the_worker_maps_its_share_in_order_and_says_how_much() -> None:
+    items = list(range(1000))
+    told: list[int] = []
+    assert forked.map_shared(lambda n: n * n, items, done=told.append) == [n * n for n in items]
+    assert sum(told) == 1000
+    assert told[-1] == 450 if forked.can_fork() else told == [1] * 1000
+
+
+def test_a_share_of_nothing_forks_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "forked", lambda job: pytest.fail("forked for nothing"))
+    assert forked.map_shared(str, [1, 2, 3], worker_share=0) == ["1", "2", "3"]
+
+
+def test_an_error_in_the_worker_reaches_the_caller() -> None:
+    def fails_in_the_tail(n: int) -> int:
+        if n == 9:
+            raise ValueError("nine")
+        return n
+
+    with pytest.raises(ValueError, match="nine"):
+        forked.map_shared(fails_in_the_tail, list(range(10)))
+
+
+def test_files_checked_by_two_processes_give_the_same_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    (root / "projects" / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    (root / "projects" / "cpr.yaml").write_text("title: Borger 010203-1234\n", encoding="utf-8")
+    alone = format_report(load_portfolio(root, today=TODAY), "json")
+    monkeypatch.setattr(portfolio, "SHARED_FROM", 1)
+    advanced: list[int] = []
+    shared = load_portfolio(root, today=TODAY, progress=advanced.append)
+    assert format_report(shared, "json") == alone
+    assert sum(advanced) == len(shared.project_files)
+
+
+def test_the_site_is_the_same_without_a_second_core(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    shared = tree_digest(build(copy_repository(tmp_path / "shared")))
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    monkeypatch.setattr(portfolio, "SHARED_FROM", 1)
+    monkeypatch.setattr(mkdocs_process, "_start", _no_processes)  # MkDocs builds in this process
+    alone = tree_digest(build(copy_repository(tmp_path / "alone")))
+    assert alone == shared
+
+
+def _no_processes(*args: object, **kwargs: object) -> None:
+    raise OSError("no processes here")
+
+
+def test_mkdocs_never_asked_to_build_writes_nothing_and_ends(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    config = read_site_config(root)
+    with mkdocs_started(config, TODAY) as mkdocs:
+        process = mkdocs._process
+        assert process is not None and process.poll() is None  # getting ready meanwhile
+    assert process.returncode == 0
+    assert not mkdocs.site_dir.exists()
+
+
+def test_mkdocs_says_why_it_failed(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
+    mkdocs = MkDocsProcess(config, root / ".site.new-test", {"NO_MKDOCS_2_WARNING": "1"})
+    with pytest.raises(MkDocsFailed, match="configuration error"):
+        mkdocs.build()
+
+
+def test_a_killed_mkdocs_fails_the_build_and_keeps_the_last_site(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    before = tree_digest(build(root))
+    mkdocs = MkDocsProcess(root / "mkdocs.yml", root / ".site.new-test", {})
+    assert mkdocs._process is not None
+    mkdocs._process.kill()
+    mkdocs._process.wait()
+    with pytest.raises(MkDocsFailed, match="MkDocs stoppede uventet"):
+        mkdocs.build()
+    assert tree_digest(root / "site") == before
+
+
+def test_mkdocs_warnings_come_back_from_its_process(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    (root / "site_templates" / "rules.md.j2").write_text("[brudt](findes-ikke.md)\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "MkDocs: " in result.stderr and "findes-ikke.md" in result.stderr
+
+
+def test_a_row_template_without_a_column_names_the_template(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    row = root / "site_templates" / "_project_row.html.j2"
+    row.write_text(row.read_text(encoding="utf-8").replace("{% set lead %}", "{% set leader %}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code == 1
+    assert "_project_row.html.j2 sætter ikke 'lead'" in result.stderr
+    assert "Traceback" not in result.output
