@@ -1,7 +1,7 @@
 """Work a second, forked process does while this one renders or MkDocs builds.
 
 On a machine with two cores a build need not do everything in turn: a forked child
-renders the project pages while this process renders the lists, then makes the
+renders and writes the project pages while this process renders the lists, then makes the
 exports (the XLSX above all) while MkDocs builds the site; the live preview has it
 make the exports while MkDocs rebuilds the saved page. The child is forked, so it
 shares the computed site data without pickling it; only finished pages and bytes
@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.docs_folder import write_changed
 from generator.export import FORMATS, export
 from generator.forked import forked, job
 from generator.render import Page, render_site
@@ -31,26 +32,58 @@ class _Job:
     templates: Path
     edit_url: str
     new_project_url: str
+    docs_dir: Path = Path()
+
+
+@dataclass(frozen=True)
+class Written:
+    """Pages written into the docs folder: their paths, and how many of them changed."""
+
+    paths: set[str]
+    changed: int
 
 
 @dataclass(frozen=True)
 class Background:
-    """The project pages and the exports, each given when asked for (made meanwhile where possible)."""
+    """The project pages and the exports, made meanwhile where possible.
 
-    project_pages: Callable[[], list[Page]]
+    `write_project_pages` has the project pages written into the docs folder, to be called once
+    the caller's own pages rendered too: a template error (raised by it) leaves the docs as they
+    were. It returns a function that waits for the writing and tells what was written, so that
+    the caller can write its own pages meanwhile. `exports` returns the exports.
+    """
+
+    write_project_pages: Callable[[], Callable[[], Written]]
     exports: Callable[[], Exports]
 
 
 @contextmanager
-def in_background(data: SiteData, templates: Path, edit_url: str, new_project_url: str) -> Iterator[Background]:
-    """The project pages and then the exports, made by a forked process while the caller goes on."""
-    work = _Job(data, templates, edit_url, new_project_url)
+def in_background(
+    data: SiteData, templates: Path, edit_url: str, new_project_url: str, docs_dir: Path
+) -> Iterator[Background]:
+    """The project pages rendered by a forked process while the caller goes on, then the exports.
+
+    The pages go into the claimed `docs_dir` when asked to; the pages and files are the same
+    where no process can be forked.
+    """
+    work = _Job(data, templates, edit_url, new_project_url, docs_dir)
     with forked(work) as submit:
         if submit is None:
-            yield Background(functools.cache(lambda: _project_pages(work)), functools.cache(lambda: make_exports(data)))
+
+            def write_here() -> Callable[[], Written]:
+                written = _write(work, _project_pages(work))
+                return lambda: written
+
+            yield Background(write_here, functools.cache(lambda: make_exports(data)))
             return
-        pages, exports = submit(_project_pages_of_job), submit(_exports_of_job)
-        yield Background(pages.result, exports.result)
+        rendered = submit(_render_project_pages)
+        exports = submit(_exports_of_job)
+
+        def write_there() -> Callable[[], Written]:
+            rendered.result()  # a template error is raised here, before anything is written
+            return submit(_write_project_pages).result
+
+        yield Background(write_there, exports.result)
 
 
 @contextmanager
@@ -69,8 +102,20 @@ def _project_pages(work: _Job) -> list[Page]:
     return list(render_site(work.data, work.templates, work.edit_url, work.new_project_url, parts="projects"))
 
 
-def _project_pages_of_job() -> list[Page]:
-    return _project_pages(job())
+def _write(work: _Job, pages: list[Page]) -> Written:
+    return Written(*write_changed(work.docs_dir, pages))
+
+
+# In the worker: the pages rendered by one task, kept for the next, which writes them.
+_rendered: list[Page] = []
+
+
+def _render_project_pages() -> None:
+    _rendered[:] = _project_pages(job())
+
+
+def _write_project_pages() -> Written:
+    return _write(job(), _rendered)
 
 
 def _exports_of_job() -> Exports:

@@ -19,7 +19,7 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from generator.background import in_background
+from generator.docs_folder import claim, remove_unwanted, write_changed, write_page
 from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFolder
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
@@ -39,7 +40,6 @@ from generator.render import EXPORTS_DIR, TEMPLATES_DIR, Page, export_path, rend
 from generator.views import build_site_data
 
 CONFIG_FILE = "mkdocs.yml"
-DOCS_MARKER = ".handleplan-generated"
 SITE_MARKER = ".handleplan-site"
 # Sources an output folder may never be, or be inside of.
 _SOURCES = (
@@ -154,62 +154,6 @@ def _output_folder(root: Path, name: str) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UnsafeOutputFolder(folder=folder, reason="det er en fil, ikke en mappe")
     return folder
-
-
-def sync_folder(folder: Path, pages: Iterable[Page], keep: str | None = None) -> tuple[int, int]:
-    """Make `folder` hold exactly `pages`, writing only what changed; return (written, removed).
-
-    Files under `keep` (a folder path ending in /) are left for the caller to write.
-
-    Raises:
-        UnsafeOutputFolder: the folder exists, is not empty and was not made by handleplan.
-    """
-    _claim(folder, DOCS_MARKER)
-    wanted: set[Path] = set()
-    written = 0
-    for page in pages:
-        path = folder / page.path
-        wanted.add(path)
-        if path.is_file() and path.read_bytes() == page.data:
-            continue
-        write_page(folder, page)
-        written += 1
-    removed = 0
-    for path in sorted(folder.rglob("*"), reverse=True):
-        kept = keep is not None and path.relative_to(folder).as_posix().startswith(keep)
-        if path.is_file() and path not in wanted and path.name != DOCS_MARKER and not kept:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return written, removed
-
-
-def write_page(folder: Path, page: Page) -> None:
-    """Write one page into `folder` (its subfolders made as needed), atomically."""
-    path = folder / page.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, page.data)
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write beside the target, then rename: readers never see half a file, a failure leaves the old one."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_bytes(content)
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written temporary behind
-        # Named by the file the user asked for, not by our temporary beside it.
-        raise OSError(error.errno, error.strerror, str(path)) from None
-
-
-def _claim(folder: Path, marker: str) -> None:
-    """Create the folder with a marker, or check that the marker is there."""
-    if folder.is_dir() and not (folder / marker).is_file() and any(folder.iterdir()):
-        raise UnsafeOutputFolder(folder=folder, reason="den indeholder filer, som handleplan ikke har lavet")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / marker).touch()
 
 
 def build_with_mkdocs(
@@ -417,12 +361,18 @@ def build_site(
         with mkdocs_started(config, today) as started:
             return build_site(portfolio, today, history, on_wait, started)
     templates = portfolio.root / TEMPLATES_DIR
+    docs_dir = config.docs_dir
     with output_lock(config.root, on_wait):  # the steps take it again: a no-op while held
         data = build_site_data(portfolio, today, history or History())
-        with in_background(data, templates, config.edit_url, config.new_project_url) as background:
+        claim(docs_dir)  # before the worker writes into it
+        with in_background(data, templates, config.edit_url, config.new_project_url, docs_dir) as background:
             rest = list(render_site(data, templates, config.edit_url, config.new_project_url, parts="rest"))
-            pages = background.project_pages() + rest
-            written, removed = sync_folder(config.docs_dir, pages, keep=EXPORTS_DIR)
+            # Every page rendered, none written: the worker writes its pages while this process writes these.
+            projects_written = background.write_project_pages()
+            wanted, written = write_changed(docs_dir, rest)
+            projects = projects_written()
+            removed = remove_unwanted(docs_dir, wanted | projects.paths, keep=EXPORTS_DIR)
+            written += projects.changed
             for output_format in EXPORT_FORMATS:
                 # Until the exports are made, the last ones (or empty files) stand in: the pages link to them.
                 if not (config.docs_dir / export_path(output_format)).is_file():
@@ -436,4 +386,5 @@ def build_site(
                     write_page(staging, page)
 
             warnings = build_with_mkdocs(config, today, before_swap=add_exports, mkdocs=mkdocs)
-    return BuildResult(len(pages) + len(exported), written + len(exported), removed, warnings, config.site_dir)
+    pages = len(rest) + len(projects.paths) + len(exported)
+    return BuildResult(pages, written + len(exported), removed, warnings, config.site_dir)

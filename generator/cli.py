@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from generator.build import build_site, mkdocs_started, read_site_config, restore_site, write_atomically
+from generator.build import build_site, mkdocs_started, read_site_config, restore_site
 from generator.changes import WORKING_TREE, diff_as_json, diff_as_markdown, diff_portfolios
 from generator.cli_common import (
     DAY,
@@ -27,6 +27,7 @@ from generator.cli_common import (
 )
 from generator.cli_from_issue import from_issue_command
 from generator.cli_new import new_command
+from generator.docs_folder import write_atomically
 from generator.errors import HandleplanError, InvalidProgramme, PortfolioHasErrors
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.export import export as export_portfolio

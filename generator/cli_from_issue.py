@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from generator.build import write_atomically
 from generator.cli_common import DanishCommand, day_of, handle_errors, today_option
+from generator.docs_folder import write_atomically
 from generator.errors import HandleplanError
 from generator.from_issue import MAX_BODY_BYTES, comment_text, failure_comment, project_from_issue
 from generator.portfolio import PROJECT_SUFFIX, PROJECTS_DIR

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.build import write_atomically
+from generator.docs_folder import write_atomically
 from generator.errors import NothingToMigrate
 from generator.portfolio import PROGRAMME_FILE, Portfolio
 from schema.programme import Programme, ProgrammeVersion

@@ -22,7 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.background import exports_in_background
-from generator.build import CONFIG_FILE, SiteConfig, read_site_config, sync_folder, write_page
+from generator.build import CONFIG_FILE, SiteConfig, read_site_config
+from generator.docs_folder import sync_folder, write_page
 from generator.errors import HandleplanError, NothingToPreview
 from generator.history import read_history
 from generator.lock import output_lock

@@ -283,7 +283,7 @@ def test_an_unsafe_edit_url_is_refused(tmp_path: Path, runner: CliRunner, edit_u
 
 
 def test_a_failed_write_names_the_target_and_leaves_no_temporary(tmp_path: Path) -> None:
-    from generator.build import write_atomically
+    from generator.docs_folder import write_atomically
 
     target = tmp_path / "out" / "x.csv"
     with pytest.raises(OSError) as raised:

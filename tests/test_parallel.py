@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from generator import forked, mkdocs_process, portfolio
-from generator.build import mkdocs_started, read_site_config
+from generator.build import build_site, mkdocs_started, read_site_config
 from generator.cli import main
+from generator.errors import TemplateFailed
 from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
 from generator.portfolio import load_portfolio
 from generator.report import format_report
@@ -112,3 +113,19 @@ def test_a_row_template_without_a_column_names_the_template(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "_project_row.html.j2 sætter ikke 'lead'" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("template", ["project.md.j2", "action_plan.md.j2"])
+def test_a_failing_template_leaves_the_docs_as_they_were(tmp_path: Path, template: str) -> None:
+    # The worker renders the project pages, this process the lists: neither writes until both rendered.
+    root = copy_repository(tmp_path / "repo")
+    build(root)
+    before = tree_digest(root / "docs_generated")
+    (root / "projects" / "borgerblikket.yaml").write_text(
+        (root / "projects" / "borgerblikket.yaml").read_text(encoding="utf-8").replace("title: ", "title: Ny ", 1),
+        encoding="utf-8",
+    )
+    (root / "site_templates" / template).write_text("{{ view.no_such_field.deeper }}", encoding="utf-8")
+    with pytest.raises(TemplateFailed, match=template):
+        build_site(load_portfolio(root, today=TODAY), TODAY)
+    assert tree_digest(root / "docs_generated") == before
