@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,13 +78,18 @@ def in_background(
             yield Background(write_here, functools.cache(lambda: make_exports(data)))
             return
         rendered = submit(_render_project_pages)
-        exports = submit(_exports_of_job)
+        exports: list[Future[Exports]] = []
 
         def write_there() -> Callable[[], Written]:
             rendered.result()  # a template error is raised here, before anything is written
-            return submit(_write_project_pages).result
+            written = submit(_write_project_pages)
+            exports.append(submit(_exports_of_job))  # then, while MkDocs builds
+            return written.result
 
-        yield Background(write_there, exports.result)
+        def exports_there() -> Exports:
+            return exports[0].result() if exports else make_exports(data)
+
+        yield Background(write_there, exports_there)
 
 
 @contextmanager
