@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.docs_folder import write_changed
+from generator.docs_folder import NewFileWriter, write_changed
 from generator.export import FORMATS, export
 from generator.forked import forked, job
 from generator.render import Page, render_site
@@ -112,16 +112,28 @@ def _write(work: _Job, pages: list[Page]) -> Written:
     return Written(*write_changed(work.docs_dir, pages))
 
 
-# In the worker: the pages rendered by one task, kept for the next, which writes them.
+# In the worker: what one task rendered, for the next, which writes the pages whose files exist.
 _rendered: list[Page] = []
+_new: list[str] = []
 
 
 def _render_project_pages() -> None:
-    _rendered[:] = _project_pages(job())
+    """Render every project page; those whose files do not exist yet are written meanwhile."""
+    work = job()
+    writer = NewFileWriter(work.docs_dir)
+    _rendered.clear()
+    _new.clear()
+    for page in render_site(work.data, work.templates, work.edit_url, work.new_project_url, parts="projects"):
+        if writer.offer(page):
+            _new.append(page.path)
+        else:
+            _rendered.append(page)
+    writer.finish()
 
 
 def _write_project_pages() -> Written:
-    return _write(job(), _rendered)
+    existing = _write(job(), _rendered)
+    return Written(existing.paths | set(_new), existing.changed + len(_new))
 
 
 def _exports_of_job() -> Exports:

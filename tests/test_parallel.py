@@ -10,9 +10,11 @@ from click.testing import CliRunner
 from generator import forked, mkdocs_process, portfolio
 from generator.build import build_site, mkdocs_started, read_site_config
 from generator.cli import main
+from generator.docs_folder import NewFileWriter
 from generator.errors import TemplateFailed
 from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
 from generator.portfolio import load_portfolio
+from generator.render import Page
 from generator.report import format_report
 from tests.conftest import TODAY
 from tests.test_site import build, copy_repository, tree_digest
@@ -129,3 +131,24 @@ def test_a_failing_template_leaves_the_docs_as_they_were(tmp_path: Path, templat
     with pytest.raises(TemplateFailed, match=template):
         build_site(load_portfolio(root, today=TODAY), TODAY)
     assert tree_digest(root / "docs_generated") == before
+
+
+def test_new_files_are_written_meanwhile_and_existing_ones_refused(tmp_path: Path) -> None:
+    (tmp_path / "projekter").mkdir()
+    (tmp_path / "projekter" / "gammel.md").write_text("før", encoding="utf-8")
+    writer = NewFileWriter(tmp_path)
+    assert not writer.offer(Page("projekter/gammel.md", "efter"))  # changed only once every page rendered
+    assert writer.offer(Page("projekter/ny.md", "ny"))
+    assert writer.offer(Page("andet/dybt/ny.md", "ny"))
+    writer.finish()
+    assert (tmp_path / "projekter" / "gammel.md").read_text(encoding="utf-8") == "før"
+    assert (tmp_path / "projekter" / "ny.md").read_text(encoding="utf-8") == "ny"
+    assert (tmp_path / "andet" / "dybt" / "ny.md").is_file() and writer.written == 2
+
+
+def test_a_new_file_that_cannot_be_written_is_reported_by_finish(tmp_path: Path) -> None:
+    (tmp_path / "optaget").write_text("en fil, ikke en mappe", encoding="utf-8")
+    writer = NewFileWriter(tmp_path)
+    assert writer.offer(Page("optaget/side.md", "x"))
+    with pytest.raises(OSError):
+        writer.finish()
