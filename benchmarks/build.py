@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import timed, write_portfolio
 
-GOAL_VS_MKDOCS = 1.3
+GOAL_VS_MKDOCS = 1.1  # issue 12; was 1.3
 GOAL_SCALING = 3.6  # 3x the projects may take at most 3.6x the time
 GOAL_BYTES_PER_PROJECT = 100_000
 ENVIRONMENT = {"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1795478400"}

@@ -205,15 +205,17 @@ def test_disk_full_is_a_danish_user_error(
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES, errno.ENAMETOOLONG], ids=["read-only", "denied", "long"])
+@pytest.mark.parametrize("writer", ["generator.build.write_changed", "generator.docs_folder.write_page"])
 def test_os_errors_while_building_are_danish_user_errors(
-    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, code: int
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, code: int, writer: str
 ) -> None:
+    # The lists are written by the build, the project pages by its forked worker: both say it in Danish.
     root = copy_repository(tmp_path / "repo")
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), str(root / "site"))
 
-    monkeypatch.setattr("generator.build.sync_folder", refuse)
+    monkeypatch.setattr(writer, refuse)
     result = runner.invoke(main, ["--root", str(root), "build"])
     assert result.exit_code == 1, result.output
     assert "En fil kunne ikke læses eller skrives" in result.stderr

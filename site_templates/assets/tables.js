@@ -161,7 +161,27 @@
     if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "Søg");
   }
 
+  // A table wider than the page scrolls in its wrapper: keyboard users must be able to reach it
+  // (axe: scrollable-region-focusable). Only a wrapper that scrolls becomes a tab stop.
+  function focusableWhenScrolling() {
+    document.querySelectorAll(".hp-table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", (caption ? caption.textContent.trim() + ", " : "") + "tabel, der kan rulles vandret");
+      } else if (!scrolls && wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
   function init() {
+    focusableWhenScrolling();
+    window.addEventListener("resize", focusableWhenScrolling);
     nameSearchDialog();
     markParentTab();
     document.querySelectorAll("table[data-hp-sortable]").forEach(makeSortable);
