@@ -47,6 +47,7 @@ class MkDocsProcess:
                 command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # what it could say, a build here says again (see build)
                 text=True,
                 encoding="utf-8",
                 env={**os.environ, **environment},
@@ -59,7 +60,7 @@ class MkDocsProcess:
         """Build the site into site_dir; return MkDocs' warnings.
 
         Raises:
-            MkDocsFailed: MkDocs failed, or its process ended without saying how the build went.
+            MkDocsFailed: MkDocs failed.
         """
         if self._process is None:
             return build_here(self._config_file, self.site_dir, self._environment)
@@ -72,11 +73,13 @@ class MkDocsProcess:
             pass
         with process.stdout:
             answer = process.stdout.read()
-        code = process.wait()
+        process.wait()
         try:
             result = json.loads(answer.splitlines()[-1])
         except (IndexError, ValueError):
-            raise MkDocsFailed(f"MkDocs stoppede uventet (afslutningskode {code})") from None
+            # It ended without an answer (killed, or it could not even start MkDocs): build here
+            # instead, where a failure is told as MkDocs tells it.
+            return build_here(self._config_file, self.site_dir, self._environment)
         if "error" in result:
             raise MkDocsFailed(result["error"])
         return [str(warning) for warning in result["warnings"]]
