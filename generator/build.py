@@ -158,15 +158,13 @@ def _output_folder(root: Path, name: str) -> Path:
 
 def build_with_mkdocs(
     config: SiteConfig,
-    today: dt.date,
+    mkdocs: MkDocsProcess,
     on_wait: Callable[[str], None] | None = None,
     before_swap: Callable[[Path], None] | None = None,
-    mkdocs: MkDocsProcess | None = None,
 ) -> list[str]:
-    """Build docs_dir with MkDocs beside site_dir, then swap it in; return MkDocs' warnings.
+    """Build docs_dir with `mkdocs` (see mkdocs_started) beside site_dir, then swap it in; return its warnings.
 
-    `before_swap` is given the new site's folder, to add what was made while MkDocs ran;
-    `mkdocs` is MkDocs started earlier (see mkdocs_started), else it is started now.
+    `before_swap` is given the new site's folder, to add what was made while MkDocs ran.
 
     Raises:
         UnsafeOutputFolder: site_dir holds files handleplan did not make.
@@ -175,10 +173,7 @@ def build_with_mkdocs(
     """
     with output_lock(config.root, on_wait):
         has_site = recover_site(config.site_dir)
-        if mkdocs is not None:
-            return _build_and_swap(config, has_site, mkdocs, before_swap)
-        with mkdocs_started(config, today) as started:
-            return _build_and_swap(config, has_site, started, before_swap)
+        return _build_and_swap(config, has_site, mkdocs, before_swap)
 
 
 @contextmanager
@@ -385,6 +380,6 @@ def build_site(
                     write_page(config.docs_dir, page)  # the docs too: plain `mkdocs build` gets the same
                     write_page(staging, page)
 
-            warnings = build_with_mkdocs(config, today, before_swap=add_exports, mkdocs=mkdocs)
+            warnings = build_with_mkdocs(config, mkdocs, before_swap=add_exports)
     pages = len(rest) + len(projects.paths) + len(exported)
     return BuildResult(pages, written + len(exported), removed, warnings, config.site_dir)

@@ -95,13 +95,17 @@ def _map_job() -> list[Any]:
     return [function(item) for item in items]
 
 
+def die_with_parent() -> None:
+    """Have Linux end this process when its parent ends (elsewhere nothing happens)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _as_helper() -> None:
     """In the forked worker: die with the parent, and hold none of its locks."""
     close_inherited()
     # The worker holds copies of its own pipes, so it would never see the parent end if the parent were
     # killed: Linux ends it with its parent; on macOS a killed build can leave the idle worker behind.
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     if os.getppid() != _parent:
         os._exit(1)  # the parent died before the worker could ask to die with it

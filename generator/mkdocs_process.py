@@ -8,16 +8,14 @@ failed) come back. The staging folder it builds into is chosen when it starts, s
 that it can read mkdocs.yml at once; nothing is written there until it is told to build.
 
 Run as `python -m generator.mkdocs_process CONFIG SITE_DIR`; it imports only the
-standard library and MkDocs, so that it is ready soon.
+standard library, MkDocs and generator/forked.py (to die with its parent), so that it is ready soon.
 """
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,7 +24,6 @@ from pathlib import Path
 from typing import IO
 
 _GO = "build\n"
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class MkDocsFailed(Exception):
@@ -184,12 +181,9 @@ def _serve(config_file: Path, site_dir: Path, requests: IO[str], answers: IO[str
     answers.write(json.dumps({"warnings": warnings}) + "\n")
 
 
-def _die_with_parent() -> None:
-    # A killed build leaves no MkDocs behind to write into a staging folder nobody will swap in.
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 if __name__ == "__main__":
-    _die_with_parent()
+    # A killed build leaves no MkDocs behind to write into a staging folder nobody will swap in.
+    from generator.forked import die_with_parent
+
+    die_with_parent()
     _serve(Path(sys.argv[1]), Path(sys.argv[2]), sys.stdin, sys.stdout)

@@ -153,7 +153,7 @@ def render_site(
         except AttributeError as missing:
             raise jinja2.TemplateRuntimeError(f"{row_template.name} sætter ikke {missing.name!r}") from None
 
-    cells: dict[tuple[str, Compliance], str] = {}
+    rule_cells: dict[tuple[str, Compliance], str] = {}
 
     def matrix_row(view: ProjectView, base: str, rules: list[Any]) -> Markup:
         def make() -> Markup:
@@ -161,9 +161,9 @@ def render_site(
             parts = [matrix.start(view, base)]  # type: ignore[attr-defined]
             for r in rules:
                 state = view.rule_states[r.rule.code]
-                if (r.rule.code, state) not in cells:
-                    cells[r.rule.code, state] = matrix.cell(r, state)  # type: ignore[attr-defined]
-                parts.append(cells[r.rule.code, state])
+                if (r.rule.code, state) not in rule_cells:
+                    rule_cells[r.rule.code, state] = matrix.cell(r, state)  # type: ignore[attr-defined]
+                parts.append(rule_cells[r.rule.code, state])
             return Markup("".join([*parts, "</tr>"]))  # Markup already, each part
 
         return once(matrix_template, view, (base,), make)  # type: ignore[no-any-return]
