@@ -8,7 +8,8 @@ failed) come back. The staging folder it builds into is chosen when it starts, s
 that it can read mkdocs.yml at once; nothing is written there until it is told to build.
 
 Run as `python -m generator.mkdocs_process CONFIG SITE_DIR`; it imports only the
-standard library, MkDocs and generator/forked.py (to die with its parent), so that it is ready soon.
+standard library, MkDocs, generator/forked.py (to die with its parent) and
+generator/mkdocs_parallel.py (MkDocs' build on two cores), so that it is ready soon.
 """
 
 from __future__ import annotations
@@ -125,8 +126,9 @@ def _loaded_config(config_file: Path, site_dir: Path) -> object:
 
 
 def _run_mkdocs(config: object) -> None:
-    from mkdocs.commands.build import build
     from mkdocs.config.defaults import MkDocsConfig
+
+    from generator.mkdocs_parallel import build
 
     assert isinstance(config, MkDocsConfig)
     config.plugins.on_startup(command="build", dirty=False)
@@ -164,6 +166,7 @@ def _serve(config_file: Path, site_dir: Path, requests: IO[str], answers: IO[str
     with _captured_warnings() as warnings:
         try:
             config = _loaded_config(config_file, site_dir)  # imports MkDocs, the theme and the plugins
+            import generator.mkdocs_parallel  # noqa: F401  (and MkDocs' build)
         except Exception:
             # Read again when told to build: the docs folder, say, is made only before then.
             config = None

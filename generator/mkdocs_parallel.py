@@ -1,0 +1,296 @@
+"""MkDocs 1.6's build with the pages shared between two cores, for the same site.
+
+MkDocs builds one page at a time: it renders every page's Markdown, then puts every
+page through the theme and the search index. Those two loops are nine tenths of a
+build, and each page's work in them depends only on the state the loop starts from.
+So a forked worker (generator/forked.py) takes a share of the pages in each loop,
+chosen by their size, and sends back what its pages' work left behind: a page's
+rendered state after the first loop, its search entries after the second (it writes
+the page's HTML itself). This process puts the results back in page order, with each
+page's log records, so the site, the search index and the warnings are the ones
+MkDocs' own build makes.
+
+The steps are those of mkdocs.commands.build.build (1.6.1), in its order, and each
+page goes through MkDocs' own functions. Whatever this module was not written for
+builds with MkDocs' own function: another MkDocs version (ProperDocs too), no second
+core or no fork, strict mode, or a plugin other than Material's search, whose page
+hooks could keep state of their own. A worker that fails in any way has the rest of
+its pages done here, so an error is raised and logged here, as MkDocs would.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext, suppress
+from typing import Any, Protocol
+
+import mkdocs
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, BuildError
+from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
+from mkdocs.structure.nav import Navigation, get_navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
+
+from generator.forked import can_fork, forked, job
+
+WRITTEN_FOR = "1.6.1"
+SAFE_PLUGINS = frozenset({"material/search", "search"})
+# What rendering a page sets on it, sent back from the worker; a page given anything else is rendered here.
+RENDERED_STATE = frozenset(
+    {"markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}
+)
+# A page's theme work beyond its content, in bytes of content that cost as much: nav, header, footer.
+PAGE_FRAME_BYTES = 8_000
+# Below this much Markdown a fork costs more than it saves.
+SHARED_FROM_BYTES = 500_000
+_UNSET = object()
+
+log = logging.getLogger("mkdocs.commands.build")
+
+
+def build(config: MkDocsConfig) -> None:
+    """Build the site as `mkdocs.commands.build.build(config)` does, on two cores where that is safe."""
+    if not can_share(config):
+        mkdocs_build.build(config)
+        return
+    try:
+        start = time.monotonic()
+        _build(config)
+        log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+    except Exception as error:
+        config.plugins.on_build_error(error=error)
+        if isinstance(error, BuildError):
+            log.error(str(error))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+
+
+def can_share(config: MkDocsConfig) -> bool:
+    """Whether this module builds the site MkDocs' own build would, with a worker to share it."""
+    return (
+        mkdocs.__version__ == WRITTEN_FOR
+        and not config.strict
+        and set(config.plugins) <= SAFE_PLUGINS
+        and all(type(plugin).__module__.startswith("material.plugins.search") for plugin in config.plugins.values())
+        and can_fork()
+    )
+
+
+def _build(config: MkDocsConfig) -> None:
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    log.info("Cleaning site directory")
+    clean_directory(config.site_dir)
+    log.info(f"Building documentation to directory: {config.site_dir}")
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+
+    pages = []
+    for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+        if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+            Page(None, file, config)  # registers itself as file.page
+        assert file.page is not None
+        pages.append(file.page)
+    _shared(_Rendering(config, files), pages, [_source_bytes(page.file) for page in pages])
+
+    env = config.plugins.on_env(env, config=config, files=files)
+    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+    for template in config.theme.static_templates:
+        mkdocs_build._build_theme_template(template, env, files, config, nav)
+    for template in config.extra_templates:
+        mkdocs_build._build_extra_template(template, files, config, nav)
+
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    search = _search_index(config)
+    earlier_entries = list(search.entries) if search is not None else []
+    theming = _Theming(config, doc_files, nav, env, search)
+    pages = [file.page for file in doc_files if file.page is not None]
+    per_page = _shared(theming, pages, [PAGE_FRAME_BYTES + len(page.content or "") for page in pages])
+    if search is not None:
+        search.entries = earlier_entries + [entry for entries in per_page for entry in entries]
+
+    for page in pages:
+        page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    config.plugins.on_post_build(config=config)
+
+
+class _Loop(Protocol):
+    """One of MkDocs' loops over the pages, as the worker and this process share it."""
+
+    def do(self, page: Page) -> Any:
+        """Do the page's work; return its result."""
+
+    def sent(self, page: Page, result: Any) -> Any:
+        """In the worker: what of the page's work goes back. Raises _NotShareable if it cannot."""
+
+    def received(self, page: Page, sent: Any) -> Any:
+        """Here: put what the worker sent back on the page; return the page's result as `do` would."""
+
+
+class _NotShareable(Exception):
+    """The worker's page changed in a way this module was not written for."""
+
+
+class _Rendering:
+    """MkDocs' first loop: each page's Markdown rendered to HTML, its title, table of contents and anchors."""
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        self.config, self.files = config, files
+
+    def do(self, page: Page) -> Any:
+        before = dict(vars(page))
+        mkdocs_build._populate_page(page, self.config, self.files)
+        return {name for name, value in vars(page).items() if before.get(name, _UNSET) is not value}
+
+    def sent(self, page: Page, result: Any) -> Any:
+        if not result <= RENDERED_STATE:  # set by something this module was not written for
+            raise _NotShareable(sorted(result - RENDERED_STATE))
+        return {name: value for name, value in vars(page).items() if name in RENDERED_STATE} | {
+            "links_to_anchors": {file.src_uri: links for file, links in (page.links_to_anchors or {}).items()}
+        }
+
+    def received(self, page: Page, sent: Any) -> Any:
+        for name, value in sent.items():
+            setattr(page, name, value)
+        # The linked pages' files are this process's own, as the anchor check compares them.
+        page.links_to_anchors = {self.files.src_uris[uri]: links for uri, links in sent["links_to_anchors"].items()}
+        return set(sent)
+
+
+class _Theming:
+    """MkDocs' second loop: each page through the theme into site_dir, and into the search index."""
+
+    def __init__(self, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Any, search: Any) -> None:
+        self.config, self.doc_files, self.nav, self.env, self.search = config, doc_files, nav, env, search
+
+    def do(self, page: Page) -> Any:
+        before = len(self.search.entries) if self.search is not None else 0
+        excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+        mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env, excluded=excluded)
+        return self.search.entries[before:] if self.search is not None else []
+
+    def sent(self, page: Page, result: Any) -> Any:
+        return result
+
+    def received(self, page: Page, sent: Any) -> Any:
+        return sent
+
+
+def _shared(loop: _Loop, pages: list[Page], costs: list[int]) -> list[Any]:
+    """[loop.do(page) for page in pages], the worker doing a share; logged and raised as that would be."""
+    mine, theirs = _split(costs) if sum(costs) >= SHARED_FROM_BYTES else (list(range(len(pages))), [])
+    with forked((loop, pages, theirs)) if theirs else nullcontext() as submit:
+        future = submit(_worker_share) if submit is not None else None
+        if future is None:
+            mine, theirs = list(range(len(pages))), []
+        done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
+        failed: tuple[int, Exception, list[logging.LogRecord]] | None = None
+        for index in mine:
+            with _page_records() as records:
+                try:
+                    done[index] = (loop.do(pages[index]), records)
+                except Exception as error:
+                    failed = (index, error, records)
+                    break
+        worker_done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
+        if future is not None:
+            # If it died or could not send its pages back, they are done here below.
+            with suppress(Exception):
+                worker_done = dict(zip(theirs, future.result(), strict=False))
+    results = []
+    for index, page in enumerate(pages):
+        if failed is not None and index == failed[0]:
+            _replay(failed[2])
+            raise failed[1]
+        if index in done:
+            result, records = done[index]
+        elif index in worker_done:
+            sent, records = worker_done[index]
+            result = loop.received(page, sent)
+        else:  # the worker's, undone: done here, logging as it goes
+            results.append(loop.do(page))
+            continue
+        _replay(records)
+        results.append(result)
+    return results
+
+
+def _worker_share() -> list[tuple[Any, list[logging.LogRecord]]]:
+    """In the worker: its pages' results and log records, in order, until one fails or cannot be sent."""
+    loop, pages, indexes = job()
+    done = []
+    for index in indexes:
+        page = pages[index]
+        with _page_records() as records:
+            try:
+                sent = loop.sent(page, loop.do(page))
+            except Exception:
+                break  # the rest are done in the parent, which raises and logs as MkDocs does
+        done.append((sent, records))
+    return done
+
+
+def _split(costs: list[int]) -> tuple[list[int], list[int]]:
+    """Page indexes for this process and for the worker, costing about the same (largest first)."""
+    loads = [0, 0]
+    shares: list[list[int]] = [[], []]
+    for index in sorted(range(len(costs)), key=lambda i: -costs[i]):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        shares[lighter].append(index)
+        loads[lighter] += costs[index]
+    return sorted(shares[0]), sorted(shares[1])
+
+
+def _source_bytes(file: File) -> int:
+    """What a page's Markdown costs to render: its size."""
+    if file.abs_src_path is not None:
+        try:
+            return os.path.getsize(file.abs_src_path)
+        except OSError:
+            return 0  # MkDocs says why when it reads it
+    return len(file.content_bytes)
+
+
+def _search_index(config: MkDocsConfig) -> Any:
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    return getattr(search, "search_index", None)
+
+
+class _Records(logging.Handler):
+    """Keeps the log records of one page, to be handled later in page order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None  # so that it pickles
+        self.records.append(record)
+
+
+@contextmanager
+def _page_records() -> Iterator[list[logging.LogRecord]]:
+    """MkDocs' log records while in the block, kept instead of handled."""
+    logger = logging.getLogger("mkdocs")
+    keeper = _Records()
+    handlers, propagate = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [keeper], False
+    try:
+        yield keeper.records
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+
+
+def _replay(records: list[logging.LogRecord]) -> None:
+    for record in records:
+        logging.getLogger(record.name).handle(record)

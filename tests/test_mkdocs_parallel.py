@@ -1,0 +1,202 @@
+"""MkDocs' build shared between two cores gives MkDocs' own site, warnings and errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import mkdocs
+import pytest
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from generator import mkdocs_parallel
+from generator.forked import can_fork
+from tests.test_site import build, copy_repository, tree_digest
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="the pages are shared only with a second core and fork")
+
+CONFIG = """\
+site_name: Prøve
+use_directory_urls: true
+theme:
+  name: material
+  language: da
+plugins:
+  - search:
+      lang: da
+markdown_extensions:
+  - toc:
+      permalink: true
+not_in_nav: |
+  /skjult/*.md
+validation:
+  anchors: warn
+"""
+
+
+@pytest.fixture(autouse=True)
+def share_every_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mkdocs_parallel, "SHARED_FROM_BYTES", 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")
+
+
+def small_site(root: Path, *, extra: dict[str, bytes] | None = None) -> Path:
+    """A MkDocs project of pages in and out of the nav, some with links MkDocs warns about."""
+    docs = root / "docs"
+    (docs / "skjult").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (docs / "index.md").write_text("# Forside\n\n[Side 3](side-3.md#findes)\n", encoding="utf-8")
+    for number in range(1, 13):
+        body = "Tekst om æ, ø og å. " * (40 * number)
+        link = f"[brudt](mangler-{number}.md)" if number % 4 == 0 else f"[næste](side-{number + 1}.md)"
+        (docs / f"side-{number}.md").write_text(f"# Side {number}\n\n## Findes\n\n{body}\n\n{link}\n", "utf-8")
+        (docs / "skjult" / f"p-{number}.md").write_text(f"# Skjult {number}\n\n[anker](#intet-{number})\n", "utf-8")
+    for name, content in (extra or {}).items():
+        (docs / name).write_bytes(content)
+    return root
+
+
+def built(
+    root: Path, site: str, builder: Callable[[MkDocsConfig], None]
+) -> tuple[dict[str, str], list[tuple[str, str]], Exception | None]:
+    """The site's files, MkDocs' log records (level, message) in order, and what was raised."""
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
+    with kept_records() as records:
+        raised = None
+        try:
+            builder(config)
+        except Exception as error:
+            raised = error
+    return tree_digest(root / site), records, raised
+
+
+class _Keep(logging.Handler):
+    def __init__(self, into: list[tuple[str, str]]) -> None:
+        super().__init__(logging.INFO)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(("Documentation built in", "Building documentation to")):  # name the run
+            self.into.append((record.levelname, message))
+
+
+@contextmanager
+def kept_records() -> Iterator[list[tuple[str, str]]]:
+    """MkDocs' log records (level, message) from info up, kept while in the block."""
+    records: list[tuple[str, str]] = []
+    logger = logging.getLogger("mkdocs")
+    saved = logger.handlers, logger.propagate, logger.level
+    logger.handlers, logger.propagate = [_Keep(records)], False
+    logger.setLevel(logging.INFO)
+    try:
+        yield records
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def worker_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pages each loop gave the worker, recorded here as they are handed over."""
+    given: list[int] = []
+    split = mkdocs_parallel._split
+
+    def counting(costs: list[int]) -> tuple[list[int], list[int]]:
+        mine, theirs = split(costs)
+        given.append(len(theirs))
+        return mine, theirs
+
+    monkeypatch.setattr(mkdocs_parallel, "_split", counting)
+    return given
+
+
+@needs_fork
+def test_a_shared_build_gives_mkdocs_own_site_and_warnings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = small_site(tmp_path)
+    own = built(root, "own", mkdocs_build.build)
+    given = worker_counted(monkeypatch)
+    shared = built(root, "shared", mkdocs_parallel.build)
+    assert len(given) == 2 and all(given), "both loops gave the worker pages"
+    assert shared[2] is None and own[2] is None
+    assert shared[0] == own[0]  # every file, the search index included, byte for byte
+    warnings = [message for level, message in own[1] if level == "WARNING"]
+    assert any("mangler-4.md" in message for message in warnings) and any("intet-7" in message for message in warnings)
+    assert shared[1] == own[1]  # the same records, in the same order
+
+
+@needs_fork
+def test_the_generated_site_is_the_same_shared(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    build(root)
+    shutil.rmtree(root / "site")
+    assert built(root, "shared", mkdocs_parallel.build)[:2] == built(root, "own", mkdocs_build.build)[:2]
+
+
+@needs_fork
+@pytest.mark.parametrize("failing", ["render", "theme"])
+def test_a_page_failing_in_the_worker_fails_as_in_mkdocs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str
+) -> None:
+    # Not UTF-8, MkDocs cannot read it; or a theme template that does not exist.
+    broken = b"---\ntemplate: findes-ikke.html\n---\n# Brudt\n" if failing == "theme" else b"# Brudt \xff\xfe\n"
+    root = small_site(tmp_path, extra={"side-5.md": broken})
+    own = built(root, "own", mkdocs_build.build)
+    # The worker gets every page but the first, so the broken one is its own.
+    monkeypatch.setattr(mkdocs_parallel, "_split", lambda costs: ([0], list(range(1, len(costs)))))
+    shared = built(root, "shared", mkdocs_parallel.build)
+    assert type(shared[2]) is type(own[2])
+    assert str(shared[2]) == str(own[2])
+    assert shared[1] == own[1]
+    assert own[2] is not None
+    assert any("side-5.md" in message for level, message in own[1] if level == "ERROR")
+
+
+@needs_fork
+def test_a_worker_that_dies_has_its_pages_done_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = small_site(tmp_path)
+    own = built(root, "own", mkdocs_build.build)
+    monkeypatch.setattr(mkdocs_parallel, "_worker_share", lambda: os._exit(3))
+    assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
+
+
+@needs_fork
+def test_a_page_changed_beyond_its_rendered_state_is_rendered_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # As if a plugin had set something on the page that the worker does not send back.
+    root = small_site(tmp_path)
+    own = built(root, "own", mkdocs_build.build)
+    monkeypatch.setattr(mkdocs_parallel, "RENDERED_STATE", mkdocs_parallel.RENDERED_STATE - {"toc"})
+    assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
+
+
+@pytest.mark.parametrize("unlike", ["another MkDocs", "strict", "another plugin"])
+def test_what_it_was_not_written_for_builds_with_mkdocs_own_function(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, unlike: str
+) -> None:
+    root = small_site(tmp_path)
+    if unlike == "another plugin":  # Material's tags plugin keeps state of its own from page to page
+        (root / "mkdocs.yml").write_text(CONFIG.replace("  - search:", "  - tags\n  - search:"), encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    assert mkdocs_parallel.can_share(config) == (can_fork() and unlike != "another plugin")
+    if unlike == "another MkDocs":
+        monkeypatch.setattr(mkdocs, "__version__", "1.6.2")
+    config.strict = unlike == "strict"
+    own_builds: list[MkDocsConfig] = []
+    monkeypatch.setattr(mkdocs_build, "build", own_builds.append)
+    mkdocs_parallel.build(config)
+    assert own_builds == [config]
+    assert not mkdocs_parallel.can_share(config)
+
+
+def test_the_split_balances_the_cost_largest_first() -> None:
+    costs = [100, 1, 1, 1, 60, 40, 1]
+    mine, theirs = mkdocs_parallel._split(costs)
+    assert sorted(mine + theirs) == list(range(7)) and mine == sorted(mine) and theirs == sorted(theirs)
+    assert abs(sum(costs[i] for i in mine) - sum(costs[i] for i in theirs)) <= 2
