@@ -33,7 +33,7 @@ from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFol
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
 from generator.lock import output_lock
-from generator.mkdocs_process import MkDocsProcess
+from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
 from generator.portfolio import Portfolio
 from generator.removal import remove_later
 from generator.render import EXPORTS_DIR, TEMPLATES_DIR, Page, export_path, render_site
@@ -176,6 +176,15 @@ def build_with_mkdocs(
         return _build_and_swap(config, has_site, mkdocs, before_swap)
 
 
+def _why_mkdocs_failed(error: Exception) -> str:
+    """MkDocs' own words, which are English, said to be its, and where to look when it is mkdocs.yml."""
+    said = (str(error) or type(error).__name__).rstrip(".!")
+    if not isinstance(error, MkDocsFailed):
+        return said
+    where = f"fejlen er i {CONFIG_FILE}. " if said.startswith("Config value") else ""
+    return f"{where}MkDocs' egen forklaring (på engelsk): {said}"
+
+
 @contextmanager
 def mkdocs_started(config: SiteConfig, today: dt.date) -> Iterator[MkDocsProcess]:
     """MkDocs, started in a process of its own to build `config` for `today` when asked; ended if never asked."""
@@ -232,7 +241,7 @@ def _build_and_swap(
             before_swap(staging)
     except Exception as error:
         _remove_tree(staging)
-        raise SiteBuildFailed(detail=str(error) or type(error).__name__, site_kept=has_site) from None
+        raise SiteBuildFailed(detail=_why_mkdocs_failed(error), site_kept=has_site) from None
     (staging / SITE_MARKER).touch()
     _swap_in(staging, site_dir, retired)
     return warnings

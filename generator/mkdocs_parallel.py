@@ -207,6 +207,7 @@ def _shared(loop: _Loop, pages: list[Page], costs: list[int]) -> list[Any]:
             # If it died or could not send its pages back, they are done here below.
             with suppress(Exception):
                 worker_done = dict(zip(theirs, future.result(), strict=False))
+            log.debug(f"{type(loop).__name__[1:]}: the worker did {len(worker_done)} of its {len(theirs)} pages")
     results = []
     for index, page in enumerate(pages):
         if failed is not None and index == failed[0]:

@@ -28,7 +28,7 @@ _GO = "build\n"
 
 
 class MkDocsFailed(Exception):
-    """MkDocs could not build; the message says why, in MkDocs' words."""
+    """MkDocs could not build; the message says why, in MkDocs' words (its error log lines)."""
 
 
 class MkDocsProcess:
@@ -105,12 +105,12 @@ def build_here(config_file: Path, site_dir: Path, environment: dict[str, str]) -
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     try:
-        with _captured_warnings() as warnings:
+        with _captured_log() as log:
             try:
                 _run_mkdocs(_loaded_config(config_file, site_dir))
             except Exception as error:
-                raise MkDocsFailed(str(error) or type(error).__name__) from None
-        return warnings
+                raise MkDocsFailed(log.why(error)) from None
+        return log.warnings
     finally:
         for name, value in saved.items():
             if value is None:
@@ -138,24 +138,31 @@ def _run_mkdocs(config: object) -> None:
         config.plugins.on_shutdown()
 
 
-class _ListHandler(logging.Handler):
+class _MkDocsLog(logging.Handler):
+    """MkDocs' warnings, and its errors: when it fails, they say why (its exception says only that it did)."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        (self.warnings if record.levelno < logging.ERROR else self.errors).append(record.getMessage())
+
+    def why(self, error: Exception) -> str:
+        """Why MkDocs failed with `error`, in its words."""
+        return " ".join(self.errors) or str(error) or type(error).__name__
 
 
 @contextmanager
-def _captured_warnings() -> Iterator[list[str]]:
+def _captured_log() -> Iterator[_MkDocsLog]:
     logger = logging.getLogger("mkdocs")
-    handler = _ListHandler()
+    handler = _MkDocsLog()
     logger.addHandler(handler)
     propagate = logger.propagate
     logger.propagate = False
     try:
-        yield handler.messages
+        yield handler
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
@@ -163,25 +170,26 @@ def _captured_warnings() -> Iterator[list[str]]:
 
 def _serve(config_file: Path, site_dir: Path, requests: IO[str], answers: IO[str]) -> None:
     """In the started process: get ready, wait to be told, build, answer in one line of JSON."""
-    with _captured_warnings() as warnings:
+    with _captured_log() as log:
         try:
             config = _loaded_config(config_file, site_dir)  # imports MkDocs, the theme and the plugins
             import generator.mkdocs_parallel  # noqa: F401  (and MkDocs' build)
         except Exception:
             # Read again when told to build: the docs folder, say, is made only before then.
             config = None
-        early = len(warnings)
+        early = len(log.warnings)
         if requests.readline() != _GO:
             return  # the build was given up (the projects had errors): nothing is written
         try:
             if config is None:
-                del warnings[:early]  # said again by the second reading, if they still hold
+                del log.warnings[:early]  # said again by the second reading, if they still hold
+                log.errors.clear()
                 config = _loaded_config(config_file, site_dir)
             _run_mkdocs(config)
         except Exception as error:
-            answers.write(json.dumps({"error": str(error) or type(error).__name__}) + "\n")
+            answers.write(json.dumps({"error": log.why(error)}) + "\n")
             return
-    answers.write(json.dumps({"warnings": warnings}) + "\n")
+    answers.write(json.dumps({"warnings": log.warnings}) + "\n")
 
 
 if __name__ == "__main__":

@@ -78,13 +78,29 @@ def test_mkdocs_never_asked_to_build_writes_nothing_and_ends(tmp_path: Path) -> 
     assert not mkdocs.site_dir.exists()
 
 
-def test_mkdocs_says_why_it_failed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["its process", "here"])
+def test_mkdocs_says_why_it_failed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str) -> None:
+    # Its exception says only "Aborted with a configuration error!"; the reason is what it logged.
+    if where == "here":
+        monkeypatch.setattr(mkdocs_process, "_start", _no_processes)
     root = copy_repository(tmp_path / "repo")
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
     mkdocs = MkDocsProcess(config, root / ".site.new-test", {"NO_MKDOCS_2_WARNING": "1"})
-    with pytest.raises(MkDocsFailed, match="configuration error"):
+    with pytest.raises(MkDocsFailed, match=r"^Config value 'theme': Unrecognised theme name: 'no-such-theme'"):
         mkdocs.build()
+
+
+def test_a_failed_mkdocs_is_told_in_danish_with_its_own_words_marked(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("name: material", "name: no-such-theme"), "utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code != 0
+    lead = "MkDocs kunne ikke bygge sitet: fejlen er i mkdocs.yml. MkDocs' egen forklaring (på engelsk): "
+    assert lead in result.stderr
+    assert "'no-such-theme'" in result.stderr and "Der er endnu intet site." in result.stderr
+    assert "Aborted" not in result.stderr and "Traceback" not in result.output
 
 
 def test_a_killed_mkdocs_process_is_replaced_by_a_build_here(tmp_path: Path) -> None:
