@@ -33,7 +33,6 @@ from generator.report import format_report
 from generator.views import HistoryViews, build_site_data, history_views
 
 POLL_SECONDS = 0.2
-PROJECT_PAGES = "projekter/"
 MKDOCS_WAIT_SECONDS = 5.0
 
 
@@ -117,10 +116,10 @@ class Preview:
             pages: list[Page] = []
             flushed: int | None = None  # how many pages went ahead: the project pages
             for page in render_site(data, templates, config.edit_url, config.new_project_url, exports, self.cache):
-                if not self.fresh and flushed is None and not page.path.startswith(PROJECT_PAGES):
-                    # The project pages come first: the saved one is built before the long lists.
-                    flushed = self._write_changed(config, pages, wait_for_mkdocs=True)
                 pages.append(page)
+                if not self.fresh and flushed is None and len(pages) == len(data.projects):
+                    # The project pages come first: the saved one is built before the long lists are rendered.
+                    flushed = self._write_changed(config, pages, wait_for_mkdocs=True)
             if self.fresh:
                 # Under the output lock for the writing only: a build may run while the preview does.
                 with output_lock(config.root, self.report):

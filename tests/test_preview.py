@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from generator import preview as preview_module
 from generator.preview import Preview, regenerate
+from generator.render import Page
 from tests.conftest import TODAY
 from tests.test_site import copy_repository, tree_digest
 
@@ -60,6 +64,31 @@ def test_only_the_pages_a_save_affects_are_written(root: Path) -> None:
     assert "projekter/aula.md" in written and "handleplan/afsluttede.md" in written
     assert "projekter/borgerblikket.md" not in written  # shares nothing with Aula
     assert len(written) < len(before) / 2
+
+
+def test_the_saved_project_is_written_before_the_lists_are_rendered(
+    monkeypatch: pytest.MonkeyPatch, root: Path
+) -> None:
+    preview = Preview(root, TODAY, print)
+    assert preview.regenerate()
+    order: list[str] = []
+    render_site = preview_module.render_site
+
+    def rendering(*args: Any, **kwargs: Any) -> Iterator[Page]:
+        for page in render_site(*args, **kwargs):
+            order.append(f"rendered {page.path}")
+            yield page
+
+    write_page = preview_module.write_page
+    monkeypatch.setattr(preview_module, "render_site", rendering)
+    monkeypatch.setattr(
+        preview_module, "write_page", lambda docs, page: (order.append(f"wrote {page.path}"), write_page(docs, page))
+    )
+    _edit(root / "projects" / "aula.yaml", "Aula", "Aula (ny titel)")
+    assert preview.regenerate()
+    wrote = order.index("wrote projekter/aula.md")
+    assert order[wrote - 1].startswith("rendered projekter/")  # right after the last project page
+    assert "rendered index.md" in order[wrote:]  # the front page and the lists come after
 
 
 def test_a_template_change_regenerates_everything(root: Path, tmp_path: Path) -> None:
