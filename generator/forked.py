@@ -24,9 +24,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 Submit = Callable[[Callable[[], Any]], "Future[Any]"]
 
-# What the forked worker works on: set before the fork, so the worker has it in its copy of memory.
+# In the worker: what it works on, given at the fork (in its copy of memory, not pickled).
 _job: Any = None
-_parent = 0
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -45,19 +44,18 @@ def forked(job: Any) -> Iterator[Submit | None]:
     if not can_fork():
         yield None
         return
-    global _job, _parent
-    _job, _parent = job, os.getpid()
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_as_helper) as pool:
-            yield pool.submit
-    finally:
-        _job = None
+    # The job goes with the fork as the initializer's argument, never through a global here: two
+    # threads (the preview's watcher and MkDocs' builder) may each fork a worker at the same time.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=context, initializer=_as_helper, initargs=(job, os.getpid())
+    ) as pool:
+        yield pool.submit
 
 
 def job() -> Any:
     """In the worker: the job it was forked with."""
-    assert _job is not None, "set before the fork"
+    assert _job is not None, "given at the fork"
     return _job
 
 
@@ -101,11 +99,13 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _as_helper() -> None:
-    """In the forked worker: die with the parent, and hold none of its locks."""
+def _as_helper(work: Any, parent: int) -> None:
+    """In the forked worker: take the job, die with the parent, and hold none of its locks."""
+    global _job
+    _job = work
     close_inherited()
     # The worker holds copies of its own pipes, so it would never see the parent end if the parent were
     # killed: Linux ends it with its parent; on macOS a killed build can leave the idle worker behind.
     die_with_parent()
-    if os.getppid() != _parent:
+    if os.getppid() != parent:
         os._exit(1)  # the parent died before the worker could ask to die with it

@@ -26,6 +26,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from typing import Any, Protocol
+from urllib.parse import urljoin
 
 import mkdocs
 from mkdocs.commands import build as mkdocs_build
@@ -53,14 +54,17 @@ _UNSET = object()
 log = logging.getLogger("mkdocs.commands.build")
 
 
-def build(config: MkDocsConfig) -> None:
-    """Build the site as `mkdocs.commands.build.build(config)` does, on two cores where that is safe."""
+def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False) -> None:
+    """Build the site as `mkdocs.commands.build.build` does, on two cores where that is safe.
+
+    Its signature too: MkDocs' serve calls it so, for the live preview (generator/preview.py).
+    """
     if not can_share(config):
-        mkdocs_build.build(config)
+        mkdocs_build.build(config, serve_url=serve_url, dirty=dirty)
         return
     try:
         start = time.monotonic()
-        _build(config)
+        _build(config, serve_url, dirty)
         log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
     except Exception as error:
         config.plugins.on_build_error(error=error)
@@ -81,12 +85,22 @@ def can_share(config: MkDocsConfig) -> bool:
     )
 
 
-def _build(config: MkDocsConfig) -> None:
+def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
+    inclusion = InclusionLevel.is_in_serve if serve_url else InclusionLevel.is_included
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
-    log.info("Cleaning site directory")
-    clean_directory(config.site_dir)
-    log.info(f"Building documentation to directory: {config.site_dir}")
+    if not dirty:
+        log.info("Cleaning site directory")
+        clean_directory(config.site_dir)
+    else:
+        log.warning(
+            "A 'dirty' build is being performed, this will likely lead to inaccurate navigation and other"
+            " links within your site. This option is designed for site development purposes only."
+        )
+    if not serve_url:
+        log.info(f"Building documentation to directory: {config.site_dir}")
+        if dirty and mkdocs_build.site_directory_contains_stale_files(config.site_dir):
+            log.info("The directory contains stale files. Use --clean to remove them.")
     files = get_files(config)
     env = config.theme.get_env()
     files.add_files_from_theme(env, config)
@@ -95,27 +109,40 @@ def _build(config: MkDocsConfig) -> None:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
 
-    pages = []
-    for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+    pages, excluded = [], []
+    for file in files.documentation_pages(inclusion=inclusion):
         if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+            if serve_url and file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                excluded.append(urljoin(serve_url, file.url))
             Page(None, file, config)  # registers itself as file.page
         assert file.page is not None
         pages.append(file.page)
-    _shared(_Rendering(config, files), pages, [_source_bytes(page.file) for page in pages])
+    # A dirty build does only the pages whose files changed: the rest cost nothing and stay here.
+    changed = [not dirty or page.file.is_modified() for page in pages]
+    costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
+    _shared(_Rendering(config, files, dirty), pages, costs)
+    if excluded:
+        log.info(
+            "The following pages are being built only for the preview "
+            "but will be excluded from `mkdocs build` per `draft_docs` config:\n  - " + "\n  - ".join(excluded)
+        )
 
     env = config.plugins.on_env(env, config=config, files=files)
-    files.copy_static_files(dirty=False, inclusion=InclusionLevel.is_included)
+    files.copy_static_files(dirty=dirty, inclusion=inclusion)
     for template in config.theme.static_templates:
         mkdocs_build._build_theme_template(template, env, files, config, nav)
     for template in config.extra_templates:
         mkdocs_build._build_extra_template(template, files, config, nav)
 
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    doc_files = files.documentation_pages(inclusion=inclusion)
     search = _search_index(config)
     earlier_entries = list(search.entries) if search is not None else []
-    theming = _Theming(config, doc_files, nav, env, search)
+    theming = _Theming(config, doc_files, nav, env, search, dirty)
     pages = [file.page for file in doc_files if file.page is not None]
-    per_page = _shared(theming, pages, [PAGE_FRAME_BYTES + len(page.content or "") for page in pages])
+    costs = [
+        PAGE_FRAME_BYTES + len(page.content or "") if not dirty or page.file.is_modified() else 0 for page in pages
+    ]
+    per_page = _shared(theming, pages, costs)
     if search is not None:
         search.entries = earlier_entries + [entry for entries in per_page for entry in entries]
 
@@ -144,12 +171,12 @@ class _NotShareable(Exception):
 class _Rendering:
     """MkDocs' first loop: each page's Markdown rendered to HTML, its title, table of contents and anchors."""
 
-    def __init__(self, config: MkDocsConfig, files: Files) -> None:
-        self.config, self.files = config, files
+    def __init__(self, config: MkDocsConfig, files: Files, dirty: bool) -> None:
+        self.config, self.files, self.dirty = config, files, dirty
 
     def do(self, page: Page) -> Any:
         before = dict(vars(page))
-        mkdocs_build._populate_page(page, self.config, self.files)
+        mkdocs_build._populate_page(page, self.config, self.files, self.dirty)
         return {name for name, value in vars(page).items() if before.get(name, _UNSET) is not value}
 
     def sent(self, page: Page, result: Any) -> Any:
@@ -170,13 +197,16 @@ class _Rendering:
 class _Theming:
     """MkDocs' second loop: each page through the theme into site_dir, and into the search index."""
 
-    def __init__(self, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Any, search: Any) -> None:
-        self.config, self.doc_files, self.nav, self.env, self.search = config, doc_files, nav, env, search
+    def __init__(
+        self, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Any, search: Any, dirty: bool
+    ) -> None:
+        self.config, self.doc_files, self.nav, self.env = config, doc_files, nav, env
+        self.search, self.dirty = search, dirty
 
     def do(self, page: Page) -> Any:
         before = len(self.search.entries) if self.search is not None else 0
         excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
-        mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env, excluded=excluded)
+        mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env, self.dirty, excluded)
         return self.search.entries[before:] if self.search is not None else []
 
     def sent(self, page: Page, result: Any) -> Any:
@@ -242,10 +272,13 @@ def _worker_share() -> list[tuple[Any, list[logging.LogRecord]]]:
 
 
 def _split(costs: list[int]) -> tuple[list[int], list[int]]:
-    """Page indexes for this process and for the worker, costing about the same (largest first)."""
+    """Page indexes for this process and for the worker, costing about the same (largest first).
+
+    Pages that cost nothing (unchanged in a dirty build) stay here: the worker would have nothing to send.
+    """
     loads = [0, 0]
-    shares: list[list[int]] = [[], []]
-    for index in sorted(range(len(costs)), key=lambda i: -costs[i]):
+    shares: list[list[int]] = [[index for index, cost in enumerate(costs) if not cost], []]
+    for index in sorted((i for i, cost in enumerate(costs) if cost), key=lambda i: -costs[i]):
         lighter = 0 if loads[0] <= loads[1] else 1
         shares[lighter].append(index)
         loads[lighter] += costs[index]

@@ -207,10 +207,16 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     watcher = threading.Thread(target=watch, name="handleplan-watch", daemon=True)
     watcher.start()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.serve import serve
+    from mkdocs.commands import serve as mkdocs_serve
 
+    from generator.mkdocs_parallel import build
+
+    # Dirty reload: MkDocs rebuilds the pages whose files changed, not all of them. Its serve has no hook
+    # for its builder and calls the build it imported; for the preview that is MkDocs' build with the
+    # pages on two cores (the first build of every page, and the long lists after each save).
+    mkdocs_build, mkdocs_serve.build = mkdocs_serve.build, build  # type: ignore[attr-defined]
     try:
-        # Dirty reload: MkDocs rebuilds the pages whose files changed, not all of them.
-        serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
+        mkdocs_serve.serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     finally:
+        mkdocs_serve.build = mkdocs_build  # type: ignore[attr-defined]
         stop.set()

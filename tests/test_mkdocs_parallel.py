@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,6 +132,36 @@ def test_a_shared_build_gives_mkdocs_own_site_and_warnings(monkeypatch: pytest.M
 
 
 @needs_fork
+def test_a_shared_preview_build_and_its_dirty_rebuild_give_mkdocs_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # As MkDocs' serve calls it: the first build for the preview, then dirty rebuilds of the changed pages.
+    root = small_site(tmp_path, extra={"kladde.md": b"---\ndraft: true\n---\n# Kladde\n"})
+    (root / "mkdocs.yml").write_text(CONFIG + "draft_docs: |\n  kladde.md\n", encoding="utf-8")
+    serve_url = "http://127.0.0.1:8000/"
+
+    def serving(build: Callable[..., None], dirty: bool) -> Callable[[MkDocsConfig], None]:
+        return lambda config: build(config, serve_url=serve_url, dirty=dirty)
+
+    own = built(root, "own", serving(mkdocs_build.build, False))
+    assert built(root, "shared", serving(mkdocs_parallel.build, False)) == own
+    assert any("kladde" in message for _, message in own[1])  # built only for the preview, and told so
+    time.sleep(0.01)
+    for number in (2, 7, 11):  # changed after the first build, so newer than their pages
+        page = root / "docs" / f"side-{number}.md"
+        page.write_text(page.read_text(encoding="utf-8").replace("# Side", "# Ændret side"), encoding="utf-8")
+    unchanged = root / "shared" / "side-3" / "index.html"
+    unchanged_since = unchanged.stat().st_mtime_ns
+    given = worker_counted(monkeypatch)
+    own = built(root, "own", serving(mkdocs_build.build, True))
+    shared = built(root, "shared", serving(mkdocs_parallel.build, True))
+    assert shared == own and own[2] is None
+    assert "Ændret side 7" in (root / "shared" / "side-7" / "index.html").read_text(encoding="utf-8")
+    assert unchanged.stat().st_mtime_ns == unchanged_since  # dirty: only the changed pages are built again
+    assert given and all(given)
+
+
+@needs_fork
 def test_the_generated_site_is_the_same_shared(tmp_path: Path) -> None:
     root = copy_repository(tmp_path / "repo")
     build(root)
@@ -188,10 +219,12 @@ def test_what_it_was_not_written_for_builds_with_mkdocs_own_function(
     if unlike == "another MkDocs":
         monkeypatch.setattr(mkdocs, "__version__", "1.6.2")
     config.strict = unlike == "strict"
-    own_builds: list[MkDocsConfig] = []
-    monkeypatch.setattr(mkdocs_build, "build", own_builds.append)
-    mkdocs_parallel.build(config)
-    assert own_builds == [config]
+    own_builds: list[tuple[MkDocsConfig, object, bool]] = []
+    monkeypatch.setattr(
+        mkdocs_build, "build", lambda config, serve_url, dirty: own_builds.append((config, serve_url, dirty))
+    )
+    mkdocs_parallel.build(config, dirty=True)
+    assert own_builds == [(config, None, True)]
     assert not mkdocs_parallel.can_share(config)
 
 

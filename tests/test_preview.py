@@ -148,3 +148,18 @@ def test_a_changed_mkdocs_yml_has_mkdocs_rebuild_every_page(root: Path) -> None:
     _edit(root / "mkdocs.yml", "site_name:", "site_name:")  # saved, as an editor saves it
     assert preview.regenerate()
     assert all(path.stat().st_mtime_ns > mtime for path, mtime in before.items())
+
+
+def test_the_preview_has_mkdocs_serve_build_on_two_cores_and_gives_its_build_back(
+    monkeypatch: pytest.MonkeyPatch, root: Path
+) -> None:
+    import mkdocs.commands.build
+    import mkdocs.commands.serve
+
+    from generator import mkdocs_parallel
+
+    used: list[object] = []
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **options: used.append(mkdocs.commands.serve.build))
+    preview_module.serve_site(root, TODAY, "127.0.0.1:0", report=lambda text: None)
+    assert used == [mkdocs_parallel.build]
+    assert mkdocs.commands.serve.build is mkdocs.commands.build.build
