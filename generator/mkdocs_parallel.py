@@ -28,6 +28,8 @@ from contextlib import contextmanager, nullcontext, suppress
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
+import jinja2
+import jinja2.bccache
 import mkdocs
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
@@ -103,6 +105,7 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
             log.info("The directory contains stale files. Use --clean to remove them.")
     files = get_files(config)
     env = config.theme.get_env()
+    env.bytecode_cache = _COMPILED_THEME
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -149,6 +152,28 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
     config.plugins.on_post_build(config=config)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates as compiled, kept from one build to the next in this process.
+
+    MkDocs makes a new Jinja environment for every build, so the preview's rebuild after a save
+    compiled Material's templates again (a third of its time). Jinja checks each template's
+    source against what was compiled, so a changed template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_THEME = _CompiledTemplates()
 
 
 class _Loop(Protocol):

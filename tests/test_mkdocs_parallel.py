@@ -233,3 +233,26 @@ def test_the_split_balances_the_cost_largest_first() -> None:
     mine, theirs = mkdocs_parallel._split(costs)
     assert sorted(mine + theirs) == list(range(7)) and mine == sorted(mine) and theirs == sorted(theirs)
     assert abs(sum(costs[i] for i in mine) - sum(costs[i] for i in theirs)) <= 2
+
+
+@needs_fork
+def test_the_compiled_theme_is_kept_between_builds_and_a_changed_template_compiled_anew(tmp_path: Path) -> None:
+    root = small_site(tmp_path)
+    overrides = root / "overrides"
+    overrides.mkdir()
+    (root / "mkdocs.yml").write_text(
+        CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    )
+    main = overrides / "main.html"
+    main.write_text(
+        '{% extends "base.html" %}{% block content %}<p>Første udgave</p>{{ super() }}{% endblock %}', "utf-8"
+    )
+    built(root, "first", mkdocs_parallel.build)
+    assert "Første udgave" in (root / "first" / "side-1" / "index.html").read_text(encoding="utf-8")
+    assert mkdocs_parallel._COMPILED_THEME.kept  # Material's templates, for the next build
+    main.write_text(
+        '{% extends "base.html" %}{% block content %}<p>Anden udgave</p>{{ super() }}{% endblock %}', "utf-8"
+    )
+    built(root, "second", mkdocs_parallel.build)
+    page = (root / "second" / "side-1" / "index.html").read_text(encoding="utf-8")
+    assert "Anden udgave" in page and "Første udgave" not in page
