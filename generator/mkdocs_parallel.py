@@ -24,7 +24,8 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
@@ -112,18 +113,23 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
 
-    pages, excluded = [], []
+    log.debug("Reading markdown pages.")
+    pages, openings, excluded = [], [], []
     for file in files.documentation_pages(inclusion=inclusion):
-        if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
-            if serve_url and file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
-                excluded.append(urljoin(serve_url, file.url))
-            Page(None, file, config)  # registers itself as file.page
+        # What MkDocs logs as it comes to a page belongs with the page's own records, in page order.
+        with _page_records() as opening:
+            log.debug(f"Reading: {file.src_uri}")
+            if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
+                if serve_url and file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                    excluded.append(urljoin(serve_url, file.url))
+                Page(None, file, config)  # registers itself as file.page
         assert file.page is not None
         pages.append(file.page)
+        openings.append(opening)
     # A dirty build does only the pages whose files changed: the rest cost nothing and stay here.
     changed = [not dirty or page.file.is_modified() for page in pages]
     costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
-    _shared(_Rendering(config, files, dirty), pages, costs)
+    _shared(_Rendering(config, files, dirty), pages, costs, openings)
     if excluded:
         log.info(
             "The following pages are being built only for the preview "
@@ -131,12 +137,14 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
         )
 
     env = config.plugins.on_env(env, config=config, files=files)
+    log.debug("Copying static assets.")
     files.copy_static_files(dirty=dirty, inclusion=inclusion)
     for template in config.theme.static_templates:
         mkdocs_build._build_theme_template(template, env, files, config, nav)
     for template in config.extra_templates:
         mkdocs_build._build_extra_template(template, files, config, nav)
 
+    log.debug("Building markdown pages.")
     doc_files = files.documentation_pages(inclusion=inclusion)
     search = _search_index(config)
     earlier_entries = list(search.entries) if search is not None else []
@@ -188,6 +196,9 @@ class _Loop(Protocol):
     def received(self, page: Page, sent: Any) -> Any:
         """Here: put what the worker sent back on the page; return the page's result as `do` would."""
 
+    def not_done(self, page: Page) -> None:
+        """Undo what of the page's work MkDocs would not have done: a page before it failed."""
+
 
 class _NotShareable(Exception):
     """The worker's page changed in a way this module was not written for."""
@@ -218,6 +229,9 @@ class _Rendering:
         page.links_to_anchors = {self.files.src_uris[uri]: links for uri, links in sent["links_to_anchors"].items()}
         return set(sent)
 
+    def not_done(self, page: Page) -> None:
+        pass  # nothing is written in this loop, and the build fails
+
 
 class _Theming:
     """MkDocs' second loop: each page through the theme into site_dir, and into the search index."""
@@ -240,14 +254,26 @@ class _Theming:
     def received(self, page: Page, sent: Any) -> Any:
         return sent
 
+    def not_done(self, page: Page) -> None:
+        # Its HTML is written, where MkDocs would have left the last one: dated back, so that the
+        # preview's next dirty rebuild builds it again, as it would have.
+        with suppress(OSError):
+            os.utime(page.file.abs_dest_path, (0, 0))
 
-def _shared(loop: _Loop, pages: list[Page], costs: list[int]) -> list[Any]:
-    """[loop.do(page) for page in pages], the worker doing a share; logged and raised as that would be."""
-    mine, theirs = _split(costs) if sum(costs) >= SHARED_FROM_BYTES else (list(range(len(pages))), [])
-    with forked((loop, pages, theirs)) if theirs else nullcontext() as submit:
-        future = submit(_worker_share) if submit is not None else None
+
+def _shared(
+    loop: _Loop, pages: list[Page], costs: list[int], openings: list[list[logging.LogRecord]] | None = None
+) -> list[Any]:
+    """[loop.do(page) for page in pages], the worker doing a share; logged and raised as that would be.
+
+    `openings` are records logged as each page was come to, before its work: replayed ahead of it.
+    """
+    everything = list(range(len(pages)))
+    mine, theirs = _split(costs) if sum(costs) >= SHARED_FROM_BYTES else (everything, [])
+    with ExitStack() as stack:
+        future = _started(stack, (loop, pages, theirs)) if theirs else None
         if future is None:
-            mine, theirs = list(range(len(pages))), []
+            mine, theirs = everything, []
         done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
         failed: tuple[int, Exception, list[logging.LogRecord]] | None = None
         for index in mine:
@@ -262,23 +288,40 @@ def _shared(loop: _Loop, pages: list[Page], costs: list[int]) -> list[Any]:
             # If it died or could not send its pages back, they are done here below.
             with suppress(Exception):
                 worker_done = dict(zip(theirs, future.result(), strict=False))
-            log.debug(f"{type(loop).__name__[1:]}: the worker did {len(worker_done)} of its {len(theirs)} pages")
     results = []
-    for index, page in enumerate(pages):
-        if failed is not None and index == failed[0]:
-            _replay(failed[2])
-            raise failed[1]
-        if index in done:
-            result, records = done[index]
-        elif index in worker_done:
-            sent, records = worker_done[index]
-            result = loop.received(page, sent)
-        else:  # the worker's, undone: done here, logging as it goes
-            results.append(loop.do(page))
-            continue
-        _replay(records)
-        results.append(result)
+    index = 0
+    try:
+        for index, page in enumerate(pages):
+            _replay(openings[index] if openings is not None else [])
+            if failed is not None and index == failed[0]:
+                _replay(failed[2])
+                raise failed[1]
+            if index in done:
+                result, records = done[index]
+            elif index in worker_done:
+                sent, records = worker_done[index]
+                result = loop.received(page, sent)
+            else:  # the worker's, undone: done here, logging as it goes
+                results.append(loop.do(page))
+                continue
+            _replay(records)
+            results.append(result)
+    except Exception:
+        # MkDocs would have stopped at this page: those after it were done too soon.
+        for later in range(index + 1, len(pages)):
+            if later in done or later in worker_done:
+                loop.not_done(pages[later])
+        raise
     return results
+
+
+def _started(stack: ExitStack, work: Any) -> Future[Any] | None:
+    """The worker's share handed to a forked worker, or None where none can start: then it is done here."""
+    try:
+        submit = stack.enter_context(forked(work))
+        return submit(_worker_share) if submit is not None else None
+    except OSError:  # no process or no semaphore to be had (EAGAIN, ENOMEM, no /dev/shm)
+        return None
 
 
 def _worker_share() -> list[tuple[Any, list[logging.LogRecord]]]:
@@ -333,6 +376,8 @@ class _Records(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
         record.msg, record.args, record.exc_info = record.getMessage(), None, None  # so that it pickles
         self.records.append(record)
 
@@ -351,5 +396,12 @@ def _page_records() -> Iterator[list[logging.LogRecord]]:
 
 
 def _replay(records: list[logging.LogRecord]) -> None:
+    """Handle kept records as the handlers from "mkdocs" up would have: the loggers below it and
+    their filters had them already, where they were logged."""
     for record in records:
-        logging.getLogger(record.name).handle(record)
+        logger: logging.Logger | None = logging.getLogger("mkdocs")
+        while logger is not None:
+            for handler in logger.handlers:
+                if record.levelno >= handler.level:
+                    handler.handle(record)
+            logger = logger.parent if logger.propagate else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -9,7 +10,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import mkdocs
 import pytest
 from mkdocs.commands import build as mkdocs_build
@@ -64,11 +67,11 @@ def small_site(root: Path, *, extra: dict[str, bytes] | None = None) -> Path:
 
 
 def built(
-    root: Path, site: str, builder: Callable[[MkDocsConfig], None]
+    root: Path, site: str, builder: Callable[[MkDocsConfig], None], level: int = logging.INFO
 ) -> tuple[dict[str, str], list[tuple[str, str]], Exception | None]:
     """The site's files, MkDocs' log records (level, message) in order, and what was raised."""
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / site))
-    with kept_records() as records:
+    with kept_records(level) as records:
         raised = None
         try:
             builder(config)
@@ -79,7 +82,7 @@ def built(
 
 class _Keep(logging.Handler):
     def __init__(self, into: list[tuple[str, str]]) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.NOTSET)
         self.into = into
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -89,13 +92,13 @@ class _Keep(logging.Handler):
 
 
 @contextmanager
-def kept_records() -> Iterator[list[tuple[str, str]]]:
-    """MkDocs' log records (level, message) from info up, kept while in the block."""
+def kept_records(level: int = logging.INFO) -> Iterator[list[tuple[str, str]]]:
+    """MkDocs' log records (level, message) from `level` up, kept while in the block."""
     records: list[tuple[str, str]] = []
     logger = logging.getLogger("mkdocs")
     saved = logger.handlers, logger.propagate, logger.level
     logger.handlers, logger.propagate = [_Keep(records)], False
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level)
     try:
         yield records
     finally:
@@ -129,6 +132,10 @@ def test_a_shared_build_gives_mkdocs_own_site_and_warnings(monkeypatch: pytest.M
     warnings = [message for level, message in own[1] if level == "WARNING"]
     assert any("mangler-4.md" in message for message in warnings) and any("intet-7" in message for message in warnings)
     assert shared[1] == own[1]  # the same records, in the same order
+    # Its debug records too (with them on, MkDocs checks no anchors: a run of its own).
+    debug = built(root, "own", mkdocs_build.build, logging.DEBUG)[1]
+    assert built(root, "shared", mkdocs_parallel.build, logging.DEBUG)[1] == debug
+    assert "Reading: side-3.md" in [message for _, message in debug]
 
 
 @needs_fork
@@ -170,29 +177,50 @@ def test_the_generated_site_is_the_same_shared(tmp_path: Path) -> None:
 
 
 @needs_fork
+@pytest.mark.parametrize("parity", ["even here", "odd here"])
 @pytest.mark.parametrize("failing", ["render", "theme"])
-def test_a_page_failing_in_the_worker_fails_as_in_mkdocs(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str
+def test_a_failing_page_fails_as_in_mkdocs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failing: str, parity: str
 ) -> None:
     # Not UTF-8, MkDocs cannot read it; or a theme template that does not exist.
     broken = b"---\ntemplate: findes-ikke.html\n---\n# Brudt\n" if failing == "theme" else b"# Brudt \xff\xfe\n"
     root = small_site(tmp_path, extra={"side-5.md": broken})
     own = built(root, "own", mkdocs_build.build)
-    # The worker gets every page but the first, so the broken one is its own.
-    monkeypatch.setattr(mkdocs_parallel, "_split", lambda costs: ([0], list(range(1, len(costs)))))
+
+    # Every other page each: with either parity, the broken page is in one share and later pages in the other.
+    def split(costs: list[int]) -> tuple[list[int], list[int]]:
+        shares = list(range(0, len(costs), 2)), list(range(1, len(costs), 2))
+        return shares if parity == "even here" else (shares[1], shares[0])
+
+    monkeypatch.setattr(mkdocs_parallel, "_split", split)
     shared = built(root, "shared", mkdocs_parallel.build)
-    assert type(shared[2]) is type(own[2])
+    assert own[2] is not None and type(shared[2]) is type(own[2])
     assert str(shared[2]) == str(own[2])
     assert shared[1] == own[1]
-    assert own[2] is not None
     assert any("side-5.md" in message for level, message in own[1] if level == "ERROR")
+    # Pages after the failing one, which MkDocs never came to, are dated back for a dirty rebuild to redo.
+    too_soon = set(shared[0]) - set(own[0])
+    assert (failing == "render") == (not too_soon)
+    assert all((root / "shared" / path).stat().st_mtime == 0 for path in too_soon)
 
 
 @needs_fork
 def test_a_worker_that_dies_has_its_pages_done_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     root = small_site(tmp_path)
     own = built(root, "own", mkdocs_build.build)
-    monkeypatch.setattr(mkdocs_parallel, "_worker_share", lambda: os._exit(3))
+    monkeypatch.setattr(mkdocs_parallel, "_worker_share", functools.partial(os._exit, 3))  # pickles: it is run
+    assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
+
+
+@needs_fork
+def test_no_process_to_be_had_has_every_page_done_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    root = small_site(tmp_path)
+    own = built(root, "own", mkdocs_build.build)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
     assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
 
 
@@ -236,23 +264,34 @@ def test_the_split_balances_the_cost_largest_first() -> None:
 
 
 @needs_fork
-def test_the_compiled_theme_is_kept_between_builds_and_a_changed_template_compiled_anew(tmp_path: Path) -> None:
+def test_the_compiled_theme_is_kept_between_builds_and_a_changed_template_compiled_anew(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     root = small_site(tmp_path)
     overrides = root / "overrides"
     overrides.mkdir()
-    (root / "mkdocs.yml").write_text(
-        CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
-    )
+    config = CONFIG.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n")
+    (root / "mkdocs.yml").write_text(config, "utf-8")
     main = overrides / "main.html"
     main.write_text(
         '{% extends "base.html" %}{% block content %}<p>Første udgave</p>{{ super() }}{% endblock %}', "utf-8"
     )
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def compiling(self: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return compile_template(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiling)
     built(root, "first", mkdocs_parallel.build)
     assert "Første udgave" in (root / "first" / "side-1" / "index.html").read_text(encoding="utf-8")
-    assert mkdocs_parallel._COMPILED_THEME.kept  # Material's templates, for the next build
+    compiled.clear()
     main.write_text(
         '{% extends "base.html" %}{% block content %}<p>Anden udgave</p>{{ super() }}{% endblock %}', "utf-8"
     )
     built(root, "second", mkdocs_parallel.build)
     page = (root / "second" / "side-1" / "index.html").read_text(encoding="utf-8")
     assert "Anden udgave" in page and "Første udgave" not in page
+    assert "main.html" in compiled  # changed: compiled anew
+    assert "base.html" not in compiled and "partials/nav.html" not in compiled  # kept from the first build
