@@ -43,7 +43,7 @@ from mkdocs.utils import clean_directory
 from generator.forked import can_fork, forked, job
 
 WRITTEN_FOR = "1.6.1"
-SAFE_PLUGINS = frozenset({"material/search", "search"})
+SAFE_PLUGINS = frozenset({"material/search"})
 # What rendering a page sets on it, sent back from the worker; a page given anything else is rendered here.
 RENDERED_STATE = frozenset(
     {"markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}
@@ -126,7 +126,8 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
         assert file.page is not None
         pages.append(file.page)
         openings.append(opening)
-    # A dirty build does only the pages whose files changed: the rest cost nothing and stay here.
+    # A dirty build does only the pages whose files changed (MkDocs writes none before the second
+    # loop, so this holds for both): the rest cost nothing and stay here.
     changed = [not dirty or page.file.is_modified() for page in pages]
     costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
     _shared(_Rendering(config, files, dirty), pages, costs, openings)
@@ -145,13 +146,13 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
         mkdocs_build._build_extra_template(template, files, config, nav)
 
     log.debug("Building markdown pages.")
-    doc_files = files.documentation_pages(inclusion=inclusion)
+    doc_files = files.documentation_pages(inclusion=inclusion)  # the same pages, in the same order
     search = _search_index(config)
     earlier_entries = list(search.entries) if search is not None else []
     theming = _Theming(config, doc_files, nav, env, search, dirty)
-    pages = [file.page for file in doc_files if file.page is not None]
     costs = [
-        PAGE_FRAME_BYTES + len(page.content or "") if not dirty or page.file.is_modified() else 0 for page in pages
+        PAGE_FRAME_BYTES + len(page.content or "") if is_changed else 0
+        for page, is_changed in zip(pages, changed, strict=True)
     ]
     per_page = _shared(theming, pages, costs)
     if search is not None:
@@ -364,8 +365,7 @@ def _source_bytes(file: File) -> int:
 
 
 def _search_index(config: MkDocsConfig) -> Any:
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    return getattr(search, "search_index", None)
+    return getattr(config.plugins.get("material/search"), "search_index", None)
 
 
 class _Records(logging.Handler):
