@@ -17,6 +17,7 @@ from generator.build import build_site, mkdocs_started, read_site_config, restor
 from generator.changes import WORKING_TREE, diff_as_json, diff_as_markdown, diff_portfolios
 from generator.cli_common import (
     DAY,
+    DEV_ADDRESS,
     DanishGroup,
     checked_portfolio,
     day_of,
@@ -158,7 +159,13 @@ def _warn_if_generated_files_drifted(root: Path) -> None:
 
 
 @main.command()
-@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adresse og port for forhåndsvisningen.")
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    type=DEV_ADDRESS,
+    help="Adresse og port for forhåndsvisningen.",
+)
 @today_option
 @click.pass_obj
 @handle_errors

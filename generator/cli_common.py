@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import os
 import re
 import sys
@@ -76,6 +77,29 @@ class Day(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.5;
 
 
 DAY = Day()
+
+
+class DevAddress(click.ParamType):  # type: ignore[type-arg]
+    """Where the preview listens, IP:PORT as MkDocs takes it (an IP address or localhost; [..] around IPv6)."""
+
+    name = "adresse"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        host, colon, port = text.rpartition(":")
+        if not colon or not host:
+            self.fail(f"'{value}' er ikke en adresse. Skriv IP:PORT, fx 127.0.0.1:8000.", param, ctx)
+        if host != "localhost":
+            try:
+                ipaddress.ip_address(host[1:-1] if host.startswith("[") and host.endswith("]") else host)
+            except ValueError:
+                self.fail(f"'{host}' er ikke en IP-adresse; skriv fx 127.0.0.1 eller localhost.", param, ctx)
+        if not port.isdigit() or not 0 <= int(port) <= 65535:
+            self.fail(f"'{port}' er ikke et portnummer; skriv et tal fra 0 til 65535, fx 8000.", param, ctx)
+        return text
+
+
+DEV_ADDRESS = DevAddress()
 
 
 class OneOf(click.ParamType):  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from generator import click_danish
 from generator.cli import main
+from generator.cli_common import DEV_ADDRESS
 from tests.conftest import PortfolioFactory
 
 CLICK_SOURCE = Path(click.__file__).parent
@@ -152,6 +153,9 @@ def test_no_command_speaks_english(
         (["validate", "--today", "31-02-2026"], "31-02-2026 er ikke en dato i kalenderen"),
         (["validate", "findes-ikke.yaml"], "Sti 'findes-ikke.yaml' findes ikke."),
         (["frobnicate"], "Fejl: Kommandoen 'frobnicate' findes ikke."),
+        (["serve", "--dev-addr", "8000"], "'8000' er ikke en adresse. Skriv IP:PORT, fx 127.0.0.1:8000."),
+        (["serve", "--dev-addr", "999.1.1.1:8000"], "'999.1.1.1' er ikke en IP-adresse"),
+        (["serve", "--dev-addr", "127.0.0.1:70000"], "'70000' er ikke et portnummer"),
     ],
     ids=lambda value: "-".join(value) if isinstance(value, list) else None,
 )
@@ -160,6 +164,11 @@ def test_click_errors_read_as_danish(make_portfolio: PortfolioFactory, args: lis
     assert result.exit_code == 2
     assert expected in result.stderr
     assert "Skriv 'main" in result.stderr and "--help' for at få hjælp." in result.stderr
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8000", "localhost:8001", "[::1]:8002", "0.0.0.0:0"])
+def test_the_addresses_mkdocs_takes_are_taken(address: str) -> None:
+    assert DEV_ADDRESS.convert(address, None, None) == address
 
 
 def test_help_is_danish_down_to_the_usage_line() -> None:
