@@ -150,8 +150,14 @@ class _MkDocsLog(logging.Handler):
         (self.warnings if record.levelno < logging.ERROR else self.errors).append(record.getMessage())
 
     def why(self, error: Exception) -> str:
-        """Why MkDocs failed with `error`, in its words."""
-        return " ".join(self.errors) or str(error) or type(error).__name__
+        """Why MkDocs failed with `error`, in its words; for a theme template Jinja cannot read, where."""
+        import jinja2
+
+        if self.errors:
+            return " ".join(self.errors)
+        if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+            return f"{error.filename}, linje {error.lineno}: {error.message}"
+        return str(error) or type(error).__name__
 
 
 @contextmanager

@@ -115,6 +115,16 @@ def test_a_killed_mkdocs_process_is_replaced_by_a_build_here(tmp_path: Path) -> 
     assert set(tree_digest(root / ".site.new-test")) == {k for k in expected if not k.startswith(".handleplan")}
 
 
+def test_a_theme_template_mkdocs_cannot_read_is_named_with_its_line(tmp_path: Path) -> None:
+    root = copy_repository(tmp_path / "repo")
+    override = root / "site_templates" / "overrides" / "main.html"
+    override.write_text('{% extends "base.html" %}\n{% block content %}{{ \n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--today", TODAY.isoformat()])
+    assert result.exit_code != 0
+    assert f"{override}, linje 2: unexpected 'end of template'" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_mkdocs_warnings_come_back_from_its_process(tmp_path: Path) -> None:
     root = copy_repository(tmp_path / "repo")
     (root / "site_templates" / "rules.md.j2").write_text("[brudt](findes-ikke.md)\n", encoding="utf-8")
