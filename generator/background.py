@@ -12,6 +12,7 @@ it is asked for, with the same result.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from generator.docs_folder import NewFileWriter, write_changed
 from generator.export import FORMATS, export
-from generator.forked import forked, job
+from generator.forked import forked, job, result_or_here
 from generator.render import Page, render_site
 from generator.views import SiteData
 
@@ -95,8 +96,18 @@ def in_background(
 @contextmanager
 def exports_in_background(data: SiteData) -> Iterator[Callable[[], Exports]]:
     """A function that returns every export (format → bytes), made meanwhile in a forked process where possible."""
-    with forked(_Job(data, Path(), "", "")) as submit:
-        yield functools.cache(lambda: make_exports(data)) if submit is None else submit(_exports_of_job).result
+    with forked(_Job(data, Path(), "", "")) as worker:
+        if worker is None:
+            yield functools.cache(lambda: make_exports(data))
+            return
+        made = worker(_exports_of_job)
+        started = time.monotonic()
+        # The preview forks this worker from its watcher thread while MkDocs' threads run: one stuck on a
+        # lock held at the fork, or one that died, must not stop the preview for good.
+        exports = functools.cache(
+            lambda: result_or_here(worker, made, time.monotonic() - started, lambda: make_exports(data))
+        )
+        yield exports
 
 
 def make_exports(data: SiteData) -> Exports:

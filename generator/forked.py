@@ -13,8 +13,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
 
@@ -22,11 +24,13 @@ from generator.lock import close_inherited
 
 T = TypeVar("T")
 R = TypeVar("R")
-Submit = Callable[[Callable[[], Any]], "Future[Any]"]
 
 # In the worker: what it works on, given at the fork (in its copy of memory, not pickled).
 _job: Any = None
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# A worker is waited for at least this long, and this many times as long as this process took for its part.
+PATIENCE_SECONDS = 60.0
+PATIENCE_FACTOR = 4.0
 
 
 def can_fork() -> bool:
@@ -34,12 +38,31 @@ def can_fork() -> bool:
     return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
+class Worker:
+    """One forked worker: called with a task, it submits it; `end` kills a worker whose answer is not wanted."""
+
+    def __init__(self, pool: ProcessPoolExecutor) -> None:
+        self._pool = pool
+
+    def __call__(self, task: Callable[[], Any]) -> Future[Any]:
+        return self._pool.submit(task)
+
+    def end(self) -> None:
+        """Kill the worker (one that hangs, say): its unfinished tasks fail, and leaving `forked` does not wait."""
+        kill = getattr(self._pool, "kill_workers", None)  # Python 3.14; before it, only the private process table
+        if kill is not None:
+            kill()
+            return
+        for process in list(getattr(self._pool, "_processes", {}).values()):
+            process.kill()
+
+
 @contextmanager
-def forked(job: Any) -> Iterator[Submit | None]:
-    """A submit function to one forked worker that sees `job` (as job()), or None where forking cannot help.
+def forked(job: Any) -> Iterator[Worker | None]:
+    """One forked worker that sees `job` (as job()), or None where forking cannot help.
 
     Tasks are functions of no arguments, module-level so that they pickle; they run in the
-    order they are submitted.
+    order they are submitted. Leaving the block waits for them, unless the worker was ended.
     """
     if not can_fork():
         yield None
@@ -50,7 +73,7 @@ def forked(job: Any) -> Iterator[Submit | None]:
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_as_helper, initargs=(job, os.getpid())
     ) as pool:
-        yield pool.submit
+        yield Worker(pool)
 
 
 def job() -> Any:
@@ -72,20 +95,44 @@ def map_shared(
     mapped: 1 at a time, the worker's at once.
     """
     cut = len(items) - int(len(items) * worker_share)
-    with forked((function, items[cut:])) if cut < len(items) else nullcontext() as submit:
-        if submit is None:
+    with forked((function, items[cut:])) if cut < len(items) else nullcontext() as worker:
+        if worker is None:
             cut = len(items)
-        tail = submit(_map_job) if submit is not None else None
+        tail = worker(_map_job) if worker is not None else None
+        started = time.monotonic()
         results = []
         for item in items[:cut]:
             results.append(function(item))
             if done is not None:
                 done(1)
-        if tail is not None:
-            results += tail.result()
+        if worker is not None and tail is not None:
+            results += result_or_here(
+                worker, tail, time.monotonic() - started, lambda: [function(item) for item in items[cut:]]
+            )
             if done is not None:
                 done(len(items) - cut)
         return results
+
+
+def patience(own_seconds: float) -> float:
+    """How long to wait for a worker's share once this process has done its own in `own_seconds`.
+
+    The shares cost about the same, so a worker this late is stuck, not slow: forked from the
+    preview's threads, it could wait forever on a lock another thread held at the fork.
+    """
+    return max(PATIENCE_SECONDS, PATIENCE_FACTOR * own_seconds)
+
+
+def result_or_here(worker: Worker, future: Future[R], own_seconds: float, here: Callable[[], R]) -> R:
+    """The worker's result; or, if it died or is stuck (then it is ended), `here()`, the same work done here.
+
+    An error the task raised reaches the caller as it is.
+    """
+    try:
+        return future.result(patience(own_seconds))
+    except (TimeoutError, BrokenProcessPool):
+        worker.end()
+        return here()
 
 
 def _map_job() -> list[Any]:

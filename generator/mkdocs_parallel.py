@@ -40,7 +40,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 
-from generator.forked import can_fork, forked, job
+from generator.forked import Worker, can_fork, forked, job, patience
 
 WRITTEN_FOR = "1.6.1"
 SAFE_PLUGINS = frozenset({"material/search"})
@@ -272,9 +272,10 @@ def _shared(
     everything = list(range(len(pages)))
     mine, theirs = _split(costs) if sum(costs) >= SHARED_FROM_BYTES else (everything, [])
     with ExitStack() as stack:
-        future = _started(stack, (loop, pages, theirs)) if theirs else None
-        if future is None:
+        started = _started(stack, (loop, pages, theirs)) if theirs else None
+        if started is None:
             mine, theirs = everything, []
+        own_start = time.monotonic()
         done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
         failed: tuple[int, Exception, list[logging.LogRecord]] | None = None
         for index in mine:
@@ -285,10 +286,13 @@ def _shared(
                     failed = (index, error, records)
                     break
         worker_done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
-        if future is not None:
-            # If it died or could not send its pages back, they are done here below.
+        if started is not None:
+            # If it died, could not send its pages back or did not answer in time, they are done here below.
+            worker, future = started
             with suppress(Exception):
-                worker_done = dict(zip(theirs, future.result(), strict=False))
+                worker_done = dict(zip(theirs, future.result(patience(time.monotonic() - own_start)), strict=False))
+            if not future.done():
+                worker.end()
     results = []
     index = 0
     try:
@@ -316,11 +320,11 @@ def _shared(
     return results
 
 
-def _started(stack: ExitStack, work: Any) -> Future[Any] | None:
+def _started(stack: ExitStack, work: Any) -> tuple[Worker, Future[Any]] | None:
     """The worker's share handed to a forked worker, or None where none can start: then it is done here."""
     try:
-        submit = stack.enter_context(forked(work))
-        return submit(_worker_share) if submit is not None else None
+        worker = stack.enter_context(forked(work))
+        return (worker, worker(_worker_share)) if worker is not None else None
     except OSError:  # no process or no semaphore to be had (EAGAIN, ENOMEM, no /dev/shm)
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import multiprocessing
 import os
 import shutil
 import time
@@ -19,7 +20,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from generator import mkdocs_parallel
+from generator import forked, mkdocs_parallel
 from generator.forked import can_fork
 from tests.test_site import build, copy_repository, tree_digest
 
@@ -210,6 +211,19 @@ def test_a_worker_that_dies_has_its_pages_done_here(monkeypatch: pytest.MonkeyPa
     own = built(root, "own", mkdocs_build.build)
     monkeypatch.setattr(mkdocs_parallel, "_worker_share", functools.partial(os._exit, 3))  # pickles: it is run
     assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
+
+
+@needs_fork
+def test_a_worker_that_hangs_is_ended_and_its_pages_done_here(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # As a worker forked from the preview's threads might, stuck on a lock another thread held at the fork.
+    root = small_site(tmp_path)
+    own = built(root, "own", mkdocs_build.build)
+    monkeypatch.setattr(mkdocs_parallel, "_worker_share", functools.partial(time.sleep, 3600))  # pickles: it is run
+    monkeypatch.setattr(forked, "PATIENCE_SECONDS", 0.5)
+    started = time.monotonic()
+    assert built(root, "shared", mkdocs_parallel.build) == (own[0], own[1], None)
+    assert time.monotonic() - started < 30  # two loops' patience, not the hour the worker would sleep
+    assert not multiprocessing.active_children()  # ended, not left behind
 
 
 @needs_fork

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from generator import forked, mkdocs_process, portfolio
+from generator import background, forked, mkdocs_process, portfolio
 from generator.build import build_site, mkdocs_started, read_site_config
 from generator.cli import main
 from generator.docs_folder import NewFileWriter
@@ -16,7 +21,8 @@ from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
 from generator.portfolio import load_portfolio
 from generator.render import Page
 from generator.report import format_report
-from tests.conftest import TODAY
+from generator.views import build_site_data
+from tests.conftest import REPO, TODAY
 from tests.test_site import build, copy_repository, tree_digest
 
 
@@ -33,6 +39,27 @@ def test_a_share_of_nothing_forks_no_worker(monkeypatch: pytest.MonkeyPatch) -> 
     assert forked.map_shared(str, [1, 2, 3], worker_share=0) == ["1", "2", "3"]
 
 
+@pytest.mark.skipif(not forked.can_fork(), reason="a worker only with a second core and fork")
+@pytest.mark.parametrize("worker", ["stuck", "dead"])
+def test_a_share_from_a_stuck_or_dead_worker_is_mapped_here(monkeypatch: pytest.MonkeyPatch, worker: str) -> None:
+    monkeypatch.setattr(forked, "_map_job", failing_task(worker))
+    monkeypatch.setattr(forked, "PATIENCE_SECONDS", 0.5)
+    told: list[int] = []
+    assert forked.map_shared(str, list(range(100)), done=told.append) == [str(n) for n in range(100)]
+    assert sum(told) == 100
+    assert not multiprocessing.active_children()
+
+
+def test_the_worker_is_given_a_minute_or_four_times_this_process_own_part() -> None:
+    assert forked.patience(0.2) == forked.PATIENCE_SECONDS == 60
+    assert forked.patience(100.0) == 400.0
+
+
+def failing_task(how: str) -> functools.partial[Any]:
+    """A worker task that never ends, or one that kills the worker; either pickles, so it is run."""
+    return functools.partial(time.sleep, 3600) if how == "stuck" else functools.partial(os._exit, 3)
+
+
 def test_an_error_in_the_worker_reaches_the_caller() -> None:
     def fails_in_the_tail(n: int) -> int:
         if n == 9:
@@ -41,6 +68,22 @@ def test_an_error_in_the_worker_reaches_the_caller() -> None:
 
     with pytest.raises(ValueError, match="nine"):
         forked.map_shared(fails_in_the_tail, list(range(10)))
+
+
+@pytest.mark.skipif(not forked.can_fork(), reason="the exports are made meanwhile only with a second core and fork")
+@pytest.mark.parametrize("worker", ["stuck", "dead"])
+def test_exports_from_a_stuck_or_dead_worker_are_made_here(monkeypatch: pytest.MonkeyPatch, worker: str) -> None:
+    # The preview forks the exports' worker from its watcher thread while MkDocs' threads run.
+    data = build_site_data(load_portfolio(REPO, today=TODAY), TODAY)
+    expected = background.make_exports(data)
+    monkeypatch.setattr(background, "_exports_of_job", failing_task(worker))
+    monkeypatch.setattr(forked, "PATIENCE_SECONDS", 0.5)
+    started = time.monotonic()
+    with background.exports_in_background(data) as exports:
+        assert exports() == expected
+        assert exports() is exports()  # made once
+    assert time.monotonic() - started < 30
+    assert not multiprocessing.active_children()
 
 
 def test_files_checked_by_two_processes_give_the_same_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
