@@ -32,6 +32,7 @@ from generator.docs_folder import claim, remove_unwanted, write_changed, write_p
 from generator.errors import InvalidSiteConfig, SiteBuildFailed, UnsafeOutputFolder
 from generator.export import FORMATS as EXPORT_FORMATS
 from generator.history import History
+from generator.loader import FastSafeLoader, yaml_error_at
 from generator.lock import output_lock
 from generator.mkdocs_process import MkDocsFailed, MkDocsProcess
 from generator.portfolio import Portfolio
@@ -87,7 +88,7 @@ class BuildResult:
     site_dir: Path | None
 
 
-class _IgnoreUnknownTags(yaml.SafeLoader):
+class _IgnoreUnknownTags(FastSafeLoader):
     """mkdocs.yml may carry MkDocs' own tags (!ENV, !!python/name); read them as None."""
 
 
@@ -103,12 +104,21 @@ def read_site_config(root: Path) -> SiteConfig:
     """
     root = root.resolve()
     config_file = root / CONFIG_FILE
+    problem = None
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_IgnoreUnknownTags) or {}
-    except (OSError, yaml.YAMLError) as error:
+        text = config_file.read_text(encoding="utf-8")
+        config = yaml.load(text, Loader=_IgnoreUnknownTags) or {}
+    except OSError as error:
+        problem = f" ({error.strerror or error})"
+    except UnicodeDecodeError:
+        problem = ": den er ikke gemt som UTF-8"
+    except yaml.YAMLError as error:
+        line, column, detail = yaml_error_at(text, error)
+        problem = f", linje {line}, kolonne {column}: {detail}"
+    if problem is not None:
         # Where site_dir is cannot be read either: judge by the default one.
         site_kept = (root / "site" / SITE_MARKER).is_file()
-        raise SiteBuildFailed(detail=f"{CONFIG_FILE} kan ikke læses ({error})", site_kept=site_kept) from None
+        raise SiteBuildFailed(detail=f"{CONFIG_FILE} kan ikke læses{problem}", site_kept=site_kept)
     docs_dir = _output_folder(root, str(config.get("docs_dir", "docs_generated")))
     site_dir = _output_folder(root, str(config.get("site_dir", "site")))
     extra = config.get("extra") or {}

@@ -284,6 +284,37 @@ def test_an_unsafe_edit_url_is_refused(tmp_path: Path, runner: CliRunner, edit_u
     assert not (root / "site").exists()
 
 
+@pytest.mark.parametrize(
+    ("appended", "expected"),
+    [
+        (b"theme:\n  name: material\n features: [a]\n", ", linje {last}, kolonne 2: forkert indrykning"),
+        (b'nav: "abc\n', ", linje {end}, kolonne 1: filen slutter midt i en værdi"),
+        (b"nav: [a, b\n", ", linje {end}, kolonne 1: en liste i [ ] mangler et komma"),
+        (b"x: \xe2\x80\x9ca: b\xe2\x80\x9d\n", ", linje {last}, kolonne 6: der står et kolon, hvor"),
+        # After the Danish letters above it (libyaml counts bytes, a person characters).
+        (b'x: "\xc3\xa6\x01"\n', ", linje {last}, kolonne 6: tegnet U+0001 må ikke stå i en YAML-fil"),
+        (b'x: "\xff"\n', ": den er ikke gemt som UTF-8"),
+    ],
+    ids=["indentation", "unclosed-quote", "unclosed-list", "word-quotes", "control-character", "not-utf8"],
+)
+def test_an_unreadable_mkdocs_yml_is_told_in_danish_with_its_line(
+    tmp_path: Path, runner: CliRunner, appended: bytes, expected: str
+) -> None:
+    root = copy_repository(tmp_path / "repo")
+    config = root / "mkdocs.yml"
+    text = config.read_bytes()
+    config.write_bytes(text + appended)
+    last = text.count(b"\n") + appended.count(b"\n")
+    result = runner.invoke(main, ["--root", str(root), "build"])
+    assert result.exit_code == 1, result.output
+    assert (
+        f"Fejl: MkDocs kunne ikke bygge sitet: mkdocs.yml kan ikke læses{expected.format(last=last, end=last + 1)}"
+        in (result.stderr)
+    )
+    assert "Traceback" not in result.output and "while parsing" not in result.stderr  # not PyYAML's English
+    assert not (root / "site").exists()
+
+
 def test_a_failed_write_names_the_target_and_leaves_no_temporary(tmp_path: Path) -> None:
     from generator.docs_folder import write_atomically
 
