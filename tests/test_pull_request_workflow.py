@@ -45,11 +45,16 @@ def test_every_pull_request_builds_the_site_and_gets_the_diff() -> None:
     assert _jobs()["comment"]["needs"] == "check"
 
 
-def test_the_tools_tests_run_only_when_code_changes() -> None:
+def test_the_tools_tests_run_only_when_code_changes_and_beside_the_check() -> None:
     test = _jobs()["test"]
-    assert test["needs"] == "check"
-    assert test["if"] == "${{ needs.check.outputs.code == 'true' }}"
+    # Not after the check: a code change whose projects fail validation still gets its tests, and sooner.
+    assert test["needs"] == "changes"
+    assert test["if"] == "${{ needs.changes.outputs.code == 'true' }}"
     assert _step(test, "Tests")["run"] == "python -m pytest"
+    changes = _jobs()["changes"]
+    assert changes["outputs"]["code"] == "${{ steps.changed.outputs.code }}"
+    assert [step.get("uses", "").split("@")[0] for step in changes["steps"]] == ["actions/checkout", ""]  # no Python
+    assert changes["steps"][0]["with"]["fetch-depth"] == 2  # the merge commit and both its parents
 
 
 def _git(root: Path, *args: str) -> None:
@@ -70,19 +75,50 @@ def _git(root: Path, *args: str) -> None:
     ids=["one-project", "two-projects", "project-and-code", "programme", "readme"],
 )
 def test_the_change_detection_step(tmp_path: Path, changed: list[str], code: str) -> None:
+    # As on GitHub: the pull request's merge commit into a base branch that moved on (a code change
+    # there, which the pull request did not make), checked out two commits deep.
     root = tmp_path / "repo"
     (root / "projects").mkdir(parents=True)
     (root / "schema").mkdir()
     for name in ("projects/aula.yaml", "schema/rules.yaml", "focus_areas.yaml", "README.md"):
         (root / name).write_text("a\n", encoding="utf-8")
-    _git(root, "init", "-q")
+    _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "base")
+    _git(root, "checkout", "-qb", "pull-request")
     for name in changed:
         (root / name).write_text("b\n", encoding="utf-8")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "change")
-    output = tmp_path / "github-output"
-    script = _step(_jobs()["check"], "Data only")["run"]
-    subprocess.run(["bash", "-e", "-c", script], cwd=root, check=True, env={**os.environ, "GITHUB_OUTPUT": str(output)})
-    assert output.read_text(encoding="utf-8") == f"code={code}\n"
+    _git(root, "checkout", "-q", "main")
+    (root / "schema" / "new.py").write_text("a\n", encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "main moves on")
+    _git(root, "checkout", "-qb", "merge")
+    _git(root, "merge", "-q", "--no-ff", "--no-edit", "pull-request")
+    assert _detected(root, tmp_path / "checkout", depth=2) == (0, f"code={code}\n")
+
+
+def _detected(root: Path, checkout: Path, depth: int) -> tuple[int, str]:
+    """The change-detection step run as GitHub runs it, in a clone of `root`'s merge branch: exit code, output."""
+    _git(root.parent, "clone", "-q", "--depth", str(depth), "--branch", "merge", root.as_uri(), str(checkout))
+    output = checkout.parent / f"github-output-{depth}"
+    output.touch()
+    script = _step(_jobs()["changes"], "Data only")["run"]
+    shell = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]  # GitHub's `shell: bash`
+    done = subprocess.run(shell, cwd=checkout, env={**os.environ, "GITHUB_OUTPUT": str(output)}, capture_output=True)
+    return done.returncode, output.read_text(encoding="utf-8")
+
+
+def test_the_change_detection_fails_rather_than_skip_the_tests_when_git_cannot_tell(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "projects").mkdir(parents=True)
+    (root / "projects" / "aula.yaml").write_text("a\n", encoding="utf-8")
+    _git(root, "init", "-q", "-b", "merge")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    (root / "schema.py").write_text("a\n", encoding="utf-8")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "code")
+    code, output = _detected(root, tmp_path / "checkout", depth=1)  # HEAD^1 is not there
+    assert code != 0 and output == ""
