@@ -23,9 +23,10 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, wait
 from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin
 
@@ -52,23 +53,45 @@ RENDERED_STATE = frozenset(
 PAGE_FRAME_BYTES = 8_000
 # Below this much Markdown a fork costs more than it saves.
 SHARED_FROM_BYTES = 500_000
+INTERRUPT_POLL_SECONDS = 0.02  # how often a build that may be stopped looks whether it must
 _UNSET = object()
+_NOT_COME_TO = object()  # a changed page a build stopped before (Priority)
 
 log = logging.getLogger("mkdocs.commands.build")
 
 
-def build(config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False) -> None:
+@dataclass(frozen=True)
+class Priority:
+    """The live preview's order of work: the pages a lead is looking at first, the long lists after.
+
+    `urgent` tells those pages by their source path. When any of them changed, a dirty build
+    builds only those, and has MkDocs' serve build again for the rest. `waiting` is set once
+    urgent pages have been written: a dirty build of other pages stops at its next page, and
+    the pages it did not come to stay changed for the next build. A multiprocessing event, so
+    that the forked worker stops too.
+    """
+
+    urgent: Callable[[str], bool]
+    waiting: Any
+
+
+def build(
+    config: MkDocsConfig, *, serve_url: str | None = None, dirty: bool = False, priority: Priority | None = None
+) -> None:
     """Build the site as `mkdocs.commands.build.build` does, on two cores where that is safe.
 
-    Its signature too: MkDocs' serve calls it so, for the live preview (generator/preview.py).
+    Its signature too: MkDocs' serve calls it so, for the live preview (generator/preview.py),
+    which adds its `priority` for dirty builds.
     """
     if not can_share(config):
         mkdocs_build.build(config, serve_url=serve_url, dirty=dirty)
         return
     try:
         start = time.monotonic()
-        _build(config, serve_url, dirty)
-        log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        if _build(config, serve_url, dirty, priority if dirty else None):
+            log.info(f"Documentation built in {time.monotonic() - start:.2f} seconds")
+        else:  # the preview waits for "Documentation built" until the pages it wrote are built
+            log.debug(f"Built for {time.monotonic() - start:.2f} seconds, then stopped for the pages waiting")
     except Exception as error:
         config.plugins.on_build_error(error=error)
         if isinstance(error, BuildError):
@@ -88,7 +111,10 @@ def can_share(config: MkDocsConfig) -> bool:
     )
 
 
-def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
+def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: Priority | None) -> bool:
+    """MkDocs' build; False if it stopped for urgent pages written meanwhile (see Priority)."""
+    if priority is not None:
+        priority.waiting.clear()  # urgent pages written before now are seen as changed below
     inclusion = InclusionLevel.is_in_serve if serve_url else InclusionLevel.is_included
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
@@ -129,8 +155,28 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
     # A dirty build does only the pages whose files changed (MkDocs writes none before the second
     # loop, so this holds for both): the rest cost nothing and stay here.
     changed = [not dirty or page.file.is_modified() for page in pages]
+    later: list[Page] = []  # changed pages left for the next build
+    interrupt = None
+    if priority is not None:
+        urgent = [
+            is_changed and priority.urgent(page.file.src_uri) for page, is_changed in zip(pages, changed, strict=True)
+        ]
+        if any(urgent):
+            later = [
+                page for page, is_changed, first in zip(pages, changed, urgent, strict=True) if is_changed and not first
+            ]
+            changed = urgent
+        else:
+            interrupt = priority.waiting
+    for page in later:
+        _hold_back(page)
     costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
-    _shared(_Rendering(config, files, dirty), pages, costs, openings)
+    rendered = _shared(_Rendering(config, files, dirty), pages, costs, openings, interrupt)
+    for index, (page, result) in enumerate(zip(pages, rendered, strict=True)):
+        if result is _NOT_COME_TO:
+            _hold_back(page)
+            later.append(page)
+            changed[index] = False
     if excluded:
         log.info(
             "The following pages are being built only for the preview "
@@ -154,13 +200,34 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool) -> None:
         PAGE_FRAME_BYTES + len(page.content or "") if is_changed else 0
         for page, is_changed in zip(pages, changed, strict=True)
     ]
-    per_page = _shared(theming, pages, costs)
+    per_page = _shared(theming, pages, costs, interrupt=interrupt)
+    later += [page for page, entries in zip(pages, per_page, strict=True) if entries is _NOT_COME_TO]
     if search is not None:
-        search.entries = earlier_entries + [entry for entries in per_page for entry in entries]
+        search.entries = earlier_entries + [
+            entry for entries in per_page if entries is not _NOT_COME_TO for entry in entries
+        ]
 
     for page in pages:
         page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
     config.plugins.on_post_build(config=config)
+    if later:
+        _ask_for_another_build(later[0])
+    return interrupt is None or not interrupt.is_set()
+
+
+def _hold_back(page: Page) -> None:
+    """Have MkDocs pass this changed page by in this build: its built page stays older than its source."""
+    page.file.is_modified = _not_modified  # type: ignore[method-assign]  # this build's File, made anew each build
+
+
+def _not_modified() -> bool:
+    return False
+
+
+def _ask_for_another_build(page: Page) -> None:
+    """A file event under docs_dir, which MkDocs' serve answers with a build: the page is still changed."""
+    with suppress(OSError):
+        os.utime(page.file.abs_src_path)  # type: ignore[arg-type]  # a file of docs_dir: the preview wrote it
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -263,22 +330,31 @@ class _Theming:
 
 
 def _shared(
-    loop: _Loop, pages: list[Page], costs: list[int], openings: list[list[logging.LogRecord]] | None = None
+    loop: _Loop,
+    pages: list[Page],
+    costs: list[int],
+    openings: list[list[logging.LogRecord]] | None = None,
+    interrupt: Any = None,
 ) -> list[Any]:
     """[loop.do(page) for page in pages], the worker doing a share; logged and raised as that would be.
 
     `openings` are records logged as each page was come to, before its work: replayed ahead of it.
+    Once the `interrupt` event is set, no more changed pages are begun, and the worker, which then
+    has the largest pages, is ended: the result of a page not done is _NOT_COME_TO.
     """
     everything = list(range(len(pages)))
-    mine, theirs = _split(costs) if sum(costs) >= SHARED_FROM_BYTES else (everything, [])
+    split = _split_largest_away if interrupt is not None else _split
+    mine, theirs = split(costs) if sum(costs) >= SHARED_FROM_BYTES else (everything, [])
     with ExitStack() as stack:
-        started = _started(stack, (loop, pages, theirs)) if theirs else None
+        started = _started(stack, (loop, pages, theirs, interrupt)) if theirs else None
         if started is None:
             mine, theirs = everything, []
         own_start = time.monotonic()
         done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
         failed: tuple[int, Exception, list[logging.LogRecord]] | None = None
         for index in mine:
+            if costs[index] and interrupt is not None and interrupt.is_set():
+                break
             with _page_records() as records:
                 try:
                     done[index] = (loop.do(pages[index]), records)
@@ -286,13 +362,17 @@ def _shared(
                     failed = (index, error, records)
                     break
         worker_done: dict[int, tuple[Any, list[logging.LogRecord]]] = {}
+        ended = False
         if started is not None:
             # If it died, could not send its pages back or did not answer in time, they are done here below.
             worker, future = started
-            with suppress(Exception):
-                worker_done = dict(zip(theirs, future.result(patience(time.monotonic() - own_start)), strict=False))
+            if interrupt is None or _wait_unless(interrupt, future):
+                with suppress(Exception):
+                    own_seconds = time.monotonic() - own_start
+                    worker_done = dict(zip(theirs, future.result(patience(own_seconds)), strict=False))
             if not future.done():
                 worker.end()
+                ended = True
     results = []
     index = 0
     try:
@@ -306,6 +386,11 @@ def _shared(
             elif index in worker_done:
                 sent, records = worker_done[index]
                 result = loop.received(page, sent)
+            elif interrupt is not None and interrupt.is_set():
+                if ended and index in theirs:
+                    loop.not_done(page)  # the worker may have written it, or half of it
+                results.append(_NOT_COME_TO)
+                continue
             else:  # the worker's, undone: done here, logging as it goes
                 results.append(loop.do(page))
                 continue
@@ -320,6 +405,14 @@ def _shared(
     return results
 
 
+def _wait_unless(interrupt: Any, future: Future[Any]) -> bool:
+    """Wait for the worker's share, or until `interrupt` is set; whether the share is done."""
+    while not interrupt.is_set():
+        if wait([future], timeout=INTERRUPT_POLL_SECONDS).done:
+            return True
+    return future.done()
+
+
 def _started(stack: ExitStack, work: Any) -> tuple[Worker, Future[Any]] | None:
     """The worker's share handed to a forked worker, or None where none can start: then it is done here."""
     try:
@@ -331,9 +424,11 @@ def _started(stack: ExitStack, work: Any) -> tuple[Worker, Future[Any]] | None:
 
 def _worker_share() -> list[tuple[Any, list[logging.LogRecord]]]:
     """In the worker: its pages' results and log records, in order, until one fails or cannot be sent."""
-    loop, pages, indexes = job()
+    loop, pages, indexes, interrupt = job()
     done = []
     for index in indexes:
+        if interrupt is not None and interrupt.is_set():
+            break  # the rest are left for the next build
         page = pages[index]
         with _page_records() as records:
             try:
@@ -356,6 +451,20 @@ def _split(costs: list[int]) -> tuple[list[int], list[int]]:
         shares[lighter].append(index)
         loads[lighter] += costs[index]
     return sorted(shares[0]), sorted(shares[1])
+
+
+def _split_largest_away(costs: list[int]) -> tuple[list[int], list[int]]:
+    """Like _split, but the worker has the largest pages: one that must stop for urgent pages is
+    ended, mid-page, while this process stops only between pages, which are then its smaller ones."""
+    changed = sorted((index for index, cost in enumerate(costs) if cost), key=lambda index: -costs[index])
+    half, given = sum(costs) / 2, 0
+    theirs = []
+    for index in changed:
+        if given >= half:
+            break
+        theirs.append(index)
+        given += costs[index]
+    return sorted(set(range(len(costs))) - set(theirs)), sorted(theirs)
 
 
 def _source_bytes(file: File) -> int:

@@ -62,6 +62,7 @@ class Page:
 
 
 EXPORTS_DIR = "eksport/"
+PROJECT_PAGES = "projekter"  # projekter/<id>.md, one page per project; projekter/index.md lists them
 
 
 def export_path(output_format: str) -> str:
@@ -197,7 +198,7 @@ def _pages(
     coordination = coordinate({view.id: view.project for view in data.projects})
     # The project pages first: the live preview writes them before the long lists (generator/preview.py).
     for view in data.projects if parts != "rest" else ():
-        path = f"projekter/{view.id}.md"
+        path = f"{PROJECT_PAGES}/{view.id}.md"
         key = _project_page_key(view, data, coordination) if cache is not None else ()
         known = cache.pages.get(path) if cache is not None else None
         if known is None or known[0] != key:

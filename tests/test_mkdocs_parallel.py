@@ -270,6 +270,138 @@ def test_what_it_was_not_written_for_builds_with_mkdocs_own_function(
     assert not mkdocs_parallel.can_share(config)
 
 
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def _preview_builder(priority: mkdocs_parallel.Priority) -> Callable[[MkDocsConfig], None]:
+    return lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True, priority=priority)
+
+
+def _saved(root: Path, pages: list[str]) -> dict[str, float]:
+    """Each page changed (as a save would), newer than its built page; their sources' modification times."""
+    time.sleep(0.01)
+    for name in pages:
+        source = root / "docs" / name
+        source.write_text(source.read_text(encoding="utf-8") + "\n\nGemt i forhåndsvisningen.\n", encoding="utf-8")
+    return {name: (root / "docs" / name).stat().st_mtime for name in pages}
+
+
+def _shows_the_save(root: Path, page: str) -> bool:
+    built_page = root / "site" / page.removesuffix(".md") / "index.html"
+    return "Gemt i forhåndsvisningen." in built_page.read_text(encoding="utf-8")
+
+
+@contextmanager
+def _finished_builds() -> Iterator[list[str]]:
+    """MkDocs' "Documentation built" messages, the preview's signal that the pages it wrote are built."""
+    told: list[str] = []
+    handler = _Keep([])
+    handler.emit = lambda record: told.append(record.getMessage())  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addHandler(handler)
+    try:
+        yield told
+    finally:
+        logger.removeHandler(handler)
+
+
+@needs_fork
+def test_the_preview_builds_the_pages_a_lead_looks_at_first_and_the_rest_next(tmp_path: Path) -> None:
+    root = small_site(tmp_path)
+    priority = mkdocs_parallel.Priority(
+        lambda uri: uri.startswith("skjult/"), multiprocessing.get_context("fork").Event()
+    )
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    saved = _saved(root, ["skjult/p-3.md", "side-5.md", "side-9.md"])
+    with _finished_builds() as told:
+        assert built(root, "site", _preview_builder(priority))[2] is None
+    assert _shows_the_save(root, "skjult/p-3.md")
+    assert not _shows_the_save(root, "side-5.md") and not _shows_the_save(root, "side-9.md")
+    assert (root / "docs" / "side-5.md").stat().st_mtime > saved["side-5.md"]  # MkDocs' serve is asked to go on
+    assert any(message.startswith("Documentation built in") for message in told)
+    built(root, "site", _preview_builder(priority))
+    assert _shows_the_save(root, "side-5.md") and _shows_the_save(root, "side-9.md")
+
+
+@needs_fork
+@pytest.mark.parametrize("when", ["before any page", "after this process's first page"])
+def test_a_build_of_the_lists_stops_for_pages_written_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, when: str
+) -> None:
+    root = small_site(tmp_path)
+    waiting = multiprocessing.get_context("fork").Event()
+    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    lists = [f"side-{number}.md" for number in range(1, 13)]
+    _saved(root, lists)
+    split, do = mkdocs_parallel._split_largest_away, mkdocs_parallel._Rendering.do
+    if when == "before any page":  # as the build hands the worker its share: the worker must stop too
+
+        def split_then_wait(costs: list[int]) -> tuple[list[int], list[int]]:
+            waiting.set()
+            return split(costs)
+
+        monkeypatch.setattr(mkdocs_parallel, "_split_largest_away", split_then_wait)
+    else:
+
+        def rendered_then_wait(self: Any, page: Any) -> Any:
+            result = do(self, page)
+            waiting.set()
+            return result
+
+        monkeypatch.setattr(mkdocs_parallel._Rendering, "do", rendered_then_wait)
+    with _finished_builds() as told:
+        assert built(root, "site", _preview_builder(priority))[2] is None
+    shown = [name for name in lists if _shows_the_save(root, name)]
+    assert not shown if when == "before any page" else len(shown) < len(lists)
+    assert not any(message.startswith("Documentation built in") for message in told)  # the preview waits on
+    monkeypatch.setattr(mkdocs_parallel, "_split_largest_away", split)
+    monkeypatch.setattr(mkdocs_parallel._Rendering, "do", do)
+    built(root, "site", _preview_builder(priority))  # the next build does the rest
+    assert all(_shows_the_save(root, name) for name in lists)
+
+
+@needs_fork
+def test_a_worker_busy_with_a_long_page_is_ended_for_pages_written_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = small_site(tmp_path)
+    waiting = multiprocessing.get_context("fork").Event()
+    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    lists = [f"side-{number}.md" for number in range(1, 13)]
+    _saved(root, lists)
+    here, do = os.getpid(), mkdocs_parallel._Theming.do
+
+    def slow_there(self: Any, page: Any) -> Any:
+        result = do(self, page)
+        if os.getpid() != here:  # the worker writes its first page, then the lead saves, then it takes an hour
+            waiting.set()
+            time.sleep(3600)
+        return result
+
+    monkeypatch.setattr(mkdocs_parallel._Theming, "do", slow_there)
+    started = time.monotonic()
+    built(root, "site", _preview_builder(priority))
+    assert time.monotonic() - started < 30 and not multiprocessing.active_children()
+    # What the worker wrote is dated back (its search entries never came): the next build does it again.
+    written_there = [
+        name
+        for name in lists
+        if _shows_the_save(root, name)
+        and (root / "site" / name.removesuffix(".md") / "index.html").stat().st_mtime == 0
+    ]
+    assert len(written_there) == 1
+    monkeypatch.setattr(mkdocs_parallel._Theming, "do", do)
+    built(root, "site", _preview_builder(priority))
+    assert all(_shows_the_save(root, name) for name in lists)
+
+
+def test_a_build_that_may_be_stopped_gives_the_worker_the_largest_pages() -> None:
+    costs = [0, 100, 1, 1, 60, 40, 1, 0]
+    assert mkdocs_parallel._split_largest_away(costs) == ([0, 2, 3, 5, 6, 7], [1, 4])
+
+
 def test_the_split_balances_the_cost_largest_first() -> None:
     costs = [100, 1, 1, 1, 60, 40, 1]
     mine, theirs = mkdocs_parallel._split(costs)

@@ -150,16 +150,48 @@ def test_a_changed_mkdocs_yml_has_mkdocs_rebuild_every_page(root: Path) -> None:
     assert all(path.stat().st_mtime_ns > mtime for path, mtime in before.items())
 
 
-def test_the_preview_has_mkdocs_serve_build_on_two_cores_and_gives_its_build_back(
+def test_the_preview_has_mkdocs_serve_build_on_two_cores_project_pages_first_and_gives_its_build_back(
     monkeypatch: pytest.MonkeyPatch, root: Path
 ) -> None:
     import mkdocs.commands.build
     import mkdocs.commands.serve
+    from watchdog.observers.inotify_move_event_grouper import InotifyMoveEventGrouper
 
     from generator import mkdocs_parallel
 
-    used: list[object] = []
-    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **options: used.append(mkdocs.commands.serve.build))
+    used: list[Any] = []
+
+    def serving(**options: Any) -> None:
+        used.append((mkdocs.commands.serve.build, InotifyMoveEventGrouper.delay))
+
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", serving)
     preview_module.serve_site(root, TODAY, "127.0.0.1:0", report=lambda text: None)
-    assert used == [mkdocs_parallel.build]
+    ((builder, delay),) = used
+    assert delay < 0.1  # MkDocs hears of a written page at once (watchdog's own is half a second)
     assert mkdocs.commands.serve.build is mkdocs.commands.build.build
+    assert InotifyMoveEventGrouper.delay == 0.5
+    builds: list[dict[str, Any]] = []
+    monkeypatch.setattr(mkdocs_parallel, "build", lambda config, **options: builds.append(options))
+    monkeypatch.setattr(preview_module.gc, "freeze", lambda: builds.append({"frozen": True}))
+    builder("config", serve_url="http://127.0.0.1:0/", dirty=True)
+    builder("config", serve_url="http://127.0.0.1:0/", dirty=True)
+    first, frozen, second = builds
+    assert frozen == {"frozen": True}  # what the first build leaves is frozen, once
+    # The first build does every page: MkDocs serves the site only after it, and hears of no change before.
+    assert first == {"serve_url": "http://127.0.0.1:0/", "dirty": True, "priority": None}
+    assert second["serve_url"] == "http://127.0.0.1:0/" and second["dirty"] is True
+    urgent = second["priority"].urgent
+    assert urgent("projekter/aula.md")
+    assert not any(map(urgent, ["projekter/index.md", "handleplan/index.md", "index.md", "projekter/x/y.md"]))
+
+
+def test_written_project_pages_stop_a_build_of_the_lists(root: Path) -> None:
+    import multiprocessing
+
+    waiting = multiprocessing.get_context("fork").Event()
+    preview = Preview(root, TODAY, print, waiting=waiting)
+    assert preview.regenerate()
+    assert not waiting.is_set()  # a fresh preview writes everything: MkDocs builds it all
+    _edit(root / "projects" / "aula.yaml", "Aula", "Aula (ny titel)")
+    assert preview.regenerate()
+    assert waiting.is_set()
