@@ -402,6 +402,22 @@ def test_a_build_that_may_be_stopped_gives_the_worker_the_largest_pages() -> Non
     assert mkdocs_parallel._split_largest_away(costs) == ([0, 2, 3, 5, 6, 7], [1, 4])
 
 
+@needs_fork
+def test_a_file_added_to_the_theme_overrides_is_picked_up_by_the_next_build(tmp_path: Path) -> None:
+    # The installed theme's files are listed once; the override folder every build, as it may change.
+    root = small_site(tmp_path)
+    (root / "mkdocs.yml").write_text(
+        CONFIG.replace("  language: da", "  language: da\n  custom_dir: overrides"), "utf-8"
+    )
+    (root / "overrides" / "assets").mkdir(parents=True)
+    assert built(root, "shared", mkdocs_parallel.build) == built(root, "own", mkdocs_build.build)
+    (root / "overrides" / "assets" / "ekstra.css").write_text("body { margin: 0 }\n", encoding="utf-8")
+    (root / "overrides" / "404.html").write_text("{% extends 'main.html' %}\n", encoding="utf-8")
+    shared, own = built(root, "shared", mkdocs_parallel.build), built(root, "own", mkdocs_build.build)
+    assert shared == own
+    assert "assets/ekstra.css" in shared[0]
+
+
 def test_the_split_balances_the_cost_largest_first() -> None:
     costs = [100, 1, 1, 1, 60, 40, 1]
     mine, theirs = mkdocs_parallel._split(costs)
