@@ -57,6 +57,29 @@ class Worker:
             process.kill()
 
 
+class SharedFlag:
+    """A flag that this process and the workers it forks see alike, set, cleared and read with no lock.
+
+    Not a multiprocessing Event: its lock, and its count of processes waiting, stay taken by a worker
+    that ends inside it or while waiting, and the next one to set it waits for ever.
+
+    Raises:
+        OSError: no shared memory to be had.
+    """
+
+    def __init__(self) -> None:
+        self._value = multiprocessing.get_context("fork").RawValue(ctypes.c_bool, False)
+
+    def set(self) -> None:
+        self._value.value = True
+
+    def clear(self) -> None:
+        self._value.value = False
+
+    def is_set(self) -> bool:
+        return bool(self._value.value)
+
+
 @contextmanager
 def forked(job: Any) -> Iterator[Worker | None]:
     """One forked worker that sees `job` (as job()), or None where forking cannot help.

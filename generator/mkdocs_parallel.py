@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, wait
-from contextlib import ExitStack, contextmanager, suppress
+from concurrent.futures import Future
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -41,7 +42,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 
-from generator.forked import Worker, can_fork, forked, job, patience
+from generator.forked import SharedFlag, Worker, can_fork, forked, job, patience
 
 WRITTEN_FOR = "1.6.1"
 SAFE_PLUGINS = frozenset({"material/search"})
@@ -53,7 +54,8 @@ RENDERED_STATE = frozenset(
 PAGE_FRAME_BYTES = 8_000
 # Below this much Markdown a fork costs more than it saves.
 SHARED_FROM_BYTES = 500_000
-INTERRUPT_POLL_SECONDS = 0.02  # how often a build that may be stopped looks whether it must
+ENDED_MID_PAGE = 75  # the worker's exit status when an interrupt ends it in the middle of a page
+INTERRUPT_POLL_SECONDS = 0.01  # how often a worker at work on a page looks whether it must stop
 _UNSET = object()
 _NOT_COME_TO = object()  # a changed page a build stopped before (Priority)
 
@@ -67,12 +69,13 @@ class Priority:
     `urgent` tells those pages by their source path. When any of them changed, a dirty build
     builds only those, and has MkDocs' serve build again for the rest. `waiting` is set once
     urgent pages have been written: a dirty build of other pages stops at its next page, and
-    the pages it did not come to stay changed for the next build. A multiprocessing event, so
-    that the forked worker stops too.
+    the pages it did not come to stay changed for the next build. A SharedFlag, so that the
+    forked worker stops too.
     """
 
     urgent: Callable[[str], bool]
-    waiting: Any
+    waiting: SharedFlag
+    build_again: Callable[[], None] = lambda: None  # have MkDocs' serve build again now (it also polls)
 
 
 def build(
@@ -212,6 +215,8 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
     config.plugins.on_post_build(config=config)
     if later:
         _ask_for_another_build(later[0])
+        if priority is not None:
+            priority.build_again()
     return interrupt is None or not interrupt.is_set()
 
 
@@ -368,7 +373,7 @@ def _shared(
 
     `openings` are records logged as each page was come to, before its work: replayed ahead of it.
     Once the `interrupt` event is set, no more changed pages are begun, and the worker, which then
-    has the largest pages, is ended: the result of a page not done is _NOT_COME_TO.
+    has the largest pages, ends itself: the result of a page not done is _NOT_COME_TO.
     """
     everything = list(range(len(pages)))
     split = _split_largest_away if interrupt is not None else _split
@@ -394,13 +399,12 @@ def _shared(
         if started is not None:
             # If it died, could not send its pages back or did not answer in time, they are done here below.
             worker, future = started
-            if interrupt is None or _wait_unless(interrupt, future):
-                with suppress(Exception):
-                    own_seconds = time.monotonic() - own_start
-                    worker_done = dict(zip(theirs, future.result(patience(own_seconds)), strict=False))
+            with suppress(Exception):
+                worker_done = dict(zip(theirs, future.result(patience(time.monotonic() - own_start)), strict=False))
             if not future.done():
                 worker.end()
-                ended = True
+            # Ended by us, or by itself for an interrupt: it may have written a page, or half of one.
+            ended = not future.done() or future.cancelled() or future.exception() is not None
     results = []
     index = 0
     try:
@@ -433,14 +437,6 @@ def _shared(
     return results
 
 
-def _wait_unless(interrupt: Any, future: Future[Any]) -> bool:
-    """Wait for the worker's share, or until `interrupt` is set; whether the share is done."""
-    while not interrupt.is_set():
-        if wait([future], timeout=INTERRUPT_POLL_SECONDS).done:
-            return True
-    return future.done()
-
-
 def _started(stack: ExitStack, work: Any) -> tuple[Worker, Future[Any]] | None:
     """The worker's share handed to a forked worker, or None where none can start: then it is done here."""
     try:
@@ -451,20 +447,56 @@ def _started(stack: ExitStack, work: Any) -> tuple[Worker, Future[Any]] | None:
 
 
 def _worker_share() -> list[tuple[Any, list[logging.LogRecord]]]:
-    """In the worker: its pages' results and log records, in order, until one fails or cannot be sent."""
+    """In the worker: its pages' results and log records, in order, until one fails or cannot be sent.
+
+    Interrupted, it stops between pages, or ends itself in the middle of one (_EndsMidPage).
+    """
     loop, pages, indexes, interrupt = job()
+    mid_page = _EndsMidPage(interrupt) if interrupt is not None else None
     done = []
     for index in indexes:
-        if interrupt is not None and interrupt.is_set():
-            break  # the rest are left for the next build
         page = pages[index]
-        with _page_records() as records:
-            try:
-                sent = loop.sent(page, loop.do(page))
-            except Exception:
-                break  # the rest are done in the parent, which raises and logs as MkDocs does
+        with mid_page if mid_page is not None else nullcontext():
+            if interrupt is not None and interrupt.is_set():
+                break  # the rest are left for the next build
+            with _page_records() as records:
+                try:
+                    sent = loop.sent(page, loop.do(page))
+                except Exception:
+                    break  # the rest are done in the parent, which raises and logs as MkDocs does
         done.append((sent, records))
     return done
+
+
+class _EndsMidPage:
+    """In the worker: while a page is worked on, the interrupt ends the process at once.
+
+    Only from inside: killed from outside, the worker could die halfway through sending its results,
+    and the pool's reader would wait for the rest of them for ever. Between pages, and while the
+    results go back, it is not ended.
+    """
+
+    def __init__(self, interrupt: Any) -> None:
+        self.interrupt = interrupt
+        self.working = threading.Lock()
+        self.in_page = False
+        threading.Thread(target=self._watch, name="handleplan-interrupt", daemon=True).start()
+
+    def __enter__(self) -> None:
+        self.working.acquire()
+        self.in_page = True
+        self.working.release()
+
+    def __exit__(self, *exception: object) -> None:
+        with self.working:
+            self.in_page = False
+
+    def _watch(self) -> None:
+        while not self.interrupt.is_set():
+            time.sleep(INTERRUPT_POLL_SECONDS)
+        with self.working:
+            if self.in_page:
+                os._exit(ENDED_MID_PAGE)
 
 
 def _split(costs: list[int]) -> tuple[list[int], list[int]]:
@@ -482,8 +514,8 @@ def _split(costs: list[int]) -> tuple[list[int], list[int]]:
 
 
 def _split_largest_away(costs: list[int]) -> tuple[list[int], list[int]]:
-    """Like _split, but the worker has the largest pages: one that must stop for urgent pages is
-    ended, mid-page, while this process stops only between pages, which are then its smaller ones."""
+    """Like _split, but the worker has the largest pages: one that must stop for urgent pages ends
+    itself, mid-page, while this process stops only between pages, which are then its smaller ones."""
     changed = sorted((index for index, cost in enumerate(costs) if cost), key=lambda index: -costs[index])
     half, given = sum(costs) / 2, 0
     theirs = []

@@ -14,13 +14,12 @@ good pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import logging
-import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from generator.background import exports_in_background
 from generator.build import CONFIG_FILE, SiteConfig, read_site_config
 from generator.docs_folder import sync_folder, write_page
 from generator.errors import HandleplanError, NothingToPreview
+from generator.forked import SharedFlag
 from generator.history import read_history
 from generator.lock import output_lock
 from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, CheckedFile, Portfolio, load_portfolio
@@ -60,13 +60,15 @@ class Preview:
         today: dt.date,
         report: Callable[[str], None],
         built: threading.Event | None = None,
-        waiting: Any = None,
+        waiting: SharedFlag | None = None,
     ) -> None:
         self.root = root
         # Set when MkDocs has finished a build: the lists wait for it, so the saved page is built alone first.
         self.built = built
         # Set when project pages are written: MkDocs stops a build of the lists for them (mkdocs_parallel.Priority).
         self.waiting = waiting
+        # Called when pages are written: MkDocs' serve builds at once (serve_site sets it).
+        self.wake: Callable[[], None] = lambda: None
         self.today = today
         self.report = report
         self.history = read_history(root, with_changes=True)
@@ -141,6 +143,7 @@ class Preview:
                                 os.utime(path)
                 self.written = {page.path: page.data for page in pages}
                 self.fresh = False
+                self.wake()
             else:
                 self._write_changed(config, pages[flushed or 0 :])
             self.exports = made()  # made once: asked again, it answers the same
@@ -164,6 +167,7 @@ class Preview:
                     self.written[page.path] = page.data
             if wait_for_mkdocs and self.waiting is not None:
                 self.waiting.set()
+            self.wake()
             if wait_for_mkdocs and self.built is not None:
                 self.built.wait(MKDOCS_WAIT_SECONDS)
         return len(pages)
@@ -203,7 +207,7 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addHandler(_BuildFinished(built))
     build_log.addFilter(_without_dirty_warning)
-    waiting = _event_for_a_forked_worker()
+    waiting = _flag_for_a_forked_worker()
     preview = Preview(root, today, report, built, waiting)
     if not preview.regenerate() and not config.docs_dir.is_dir():
         raise NothingToPreview()
@@ -229,16 +233,38 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     # for its builder and calls the build it imported; for the preview that is MkDocs' build with the
     # pages on two cores (the first build of every page, and the long lists after each save), and the
     # saved project's page before the lists, even when the lists of an earlier save are being built.
-    priority = Priority(_is_project_page, waiting) if waiting is not None else None
+    servers: list[Any] = []
+    preview.wake = functools.partial(_build_now, servers)
+    priority = Priority(_is_project_page, waiting, preview.wake) if waiting is not None else None
     mkdocs_build, mkdocs_serve.build = mkdocs_serve.build, _PreviewBuilds(priority)  # type: ignore[attr-defined]
+    server_class = mkdocs_serve.LiveReloadServer  # type: ignore[attr-defined]
+    mkdocs_serve.LiveReloadServer = functools.partial(_kept, servers, server_class)  # type: ignore[attr-defined,assignment]
     try:
-        with _file_events_without_delay():
-            mkdocs_serve.serve(
-                config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty"
-            )
+        mkdocs_serve.serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     finally:
         mkdocs_serve.build = mkdocs_build  # type: ignore[attr-defined]
+        mkdocs_serve.LiveReloadServer = server_class  # type: ignore[attr-defined]
         stop.set()
+
+
+def _kept(servers: list[Any], server_class: Any, *args: Any, **kwargs: Any) -> Any:
+    """MkDocs' live-reload server, made as MkDocs' serve asks and kept in `servers`."""
+    server = server_class(*args, **kwargs)
+    servers.append(server)
+    return server
+
+
+def _build_now(servers: list[Any]) -> None:
+    """Have MkDocs' serve build now, not when its poll of docs_dir (every half second) finds the new files.
+
+    MkDocs 1.6's server has no public way to ask; its poll stays, so nothing is missed without it.
+    """
+    for server in servers:
+        condition = getattr(server, "_rebuild_cond", None)
+        if condition is not None and hasattr(server, "_want_rebuild"):
+            with condition:
+                server._want_rebuild = True
+                condition.notify_all()
 
 
 def _is_project_page(src_uri: str) -> bool:
@@ -247,10 +273,10 @@ def _is_project_page(src_uri: str) -> bool:
     return folder == PROJECT_PAGES and name != "index.md" and "/" not in name
 
 
-def _event_for_a_forked_worker() -> Any:
-    """An event the forked MkDocs worker sees too, or None where none can be had (no fork, no semaphores)."""
+def _flag_for_a_forked_worker() -> SharedFlag | None:
+    """A flag the forked MkDocs worker sees too, or None where none can be had (no fork, no shared memory)."""
     try:
-        return multiprocessing.get_context("fork").Event()
+        return SharedFlag()
     except (ValueError, OSError):
         return None
 
@@ -274,25 +300,3 @@ class _PreviewBuilds:
             self.first = False
             gc.collect()
             gc.freeze()
-
-
-@contextmanager
-def _file_events_without_delay() -> Iterator[None]:
-    """MkDocs' watcher (watchdog) told of the docs' changes at once, not up to half a second late.
-
-    Every page is written beside its file and renamed onto it (docs_folder.write_atomically), and
-    watchdog holds a file renamed away for half a second, waiting for the other half of the move:
-    the reader thread sleeps, and every event behind it waits. The two halves of a rename arrive
-    together, so a fiftieth of a second pairs them.
-    """
-    try:
-        from watchdog.observers.inotify_move_event_grouper import InotifyMoveEventGrouper
-    except ImportError:  # not Linux, or another watchdog: as it is
-        yield
-        return
-    delay = InotifyMoveEventGrouper.delay
-    InotifyMoveEventGrouper.delay = 0.02
-    try:
-        yield
-    finally:
-        InotifyMoveEventGrouper.delay = delay

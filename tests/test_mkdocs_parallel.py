@@ -308,9 +308,7 @@ def _finished_builds() -> Iterator[list[str]]:
 @needs_fork
 def test_the_preview_builds_the_pages_a_lead_looks_at_first_and_the_rest_next(tmp_path: Path) -> None:
     root = small_site(tmp_path)
-    priority = mkdocs_parallel.Priority(
-        lambda uri: uri.startswith("skjult/"), multiprocessing.get_context("fork").Event()
-    )
+    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), forked.SharedFlag())
     built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
     saved = _saved(root, ["skjult/p-3.md", "side-5.md", "side-9.md"])
     with _finished_builds() as told:
@@ -329,7 +327,7 @@ def test_a_build_of_the_lists_stops_for_pages_written_meanwhile(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, when: str
 ) -> None:
     root = small_site(tmp_path)
-    waiting = multiprocessing.get_context("fork").Event()
+    waiting = forked.SharedFlag()
     priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
     built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
     lists = [f"side-{number}.md" for number in range(1, 13)]
@@ -366,7 +364,7 @@ def test_a_worker_busy_with_a_long_page_is_ended_for_pages_written_meanwhile(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     root = small_site(tmp_path)
-    waiting = multiprocessing.get_context("fork").Event()
+    waiting = forked.SharedFlag()
     priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
     built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
     lists = [f"side-{number}.md" for number in range(1, 13)]

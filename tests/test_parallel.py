@@ -60,6 +60,29 @@ def failing_task(how: str) -> functools.partial[Any]:
     return functools.partial(time.sleep, 3600) if how == "stuck" else functools.partial(os._exit, 3)
 
 
+@pytest.mark.skipif(not forked.can_fork(), reason="a worker only with a second core and fork")
+def test_a_shared_flag_is_seen_across_the_fork_and_outlives_a_killed_worker() -> None:
+    # A multiprocessing Event deadlocked here: its set() waited for a killed worker to wake up.
+    flag = forked.SharedFlag()
+    context = multiprocessing.get_context("fork")
+    watcher = context.Process(target=_watch_flag, args=(flag,))
+    watcher.start()
+    time.sleep(0.1)
+    watcher.kill()
+    watcher.join()
+    setter = context.Process(target=flag.set)
+    setter.start()
+    setter.join(10)
+    assert setter.exitcode == 0 and flag.is_set()
+    flag.clear()
+    assert not flag.is_set()
+
+
+def _watch_flag(flag: forked.SharedFlag) -> None:
+    while not flag.is_set():
+        time.sleep(0.001)
+
+
 def test_an_error_in_the_worker_reaches_the_caller() -> None:
     def fails_in_the_tail(n: int) -> int:
         if n == 9:

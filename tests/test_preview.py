@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from generator import preview as preview_module
+from generator.forked import SharedFlag
 from generator.preview import Preview, regenerate
 from generator.render import Page
 from tests.conftest import TODAY
@@ -151,25 +152,35 @@ def test_a_changed_mkdocs_yml_has_mkdocs_rebuild_every_page(root: Path) -> None:
 
 
 def test_the_preview_has_mkdocs_serve_build_on_two_cores_project_pages_first_and_gives_its_build_back(
-    monkeypatch: pytest.MonkeyPatch, root: Path
+    monkeypatch: pytest.MonkeyPatch, root: Path, tmp_path: Path
 ) -> None:
     import mkdocs.commands.build
     import mkdocs.commands.serve
-    from watchdog.observers.inotify_move_event_grouper import InotifyMoveEventGrouper
+    from mkdocs.livereload import LiveReloadServer
 
     from generator import mkdocs_parallel
 
     used: list[Any] = []
+    made: list[Any] = []
+    previews: list[Preview] = []
+    monkeypatch.setattr(preview_module, "Preview", lambda *args: previews.append(Preview(*args)) or previews[-1])
 
     def serving(**options: Any) -> None:
-        used.append((mkdocs.commands.serve.build, InotifyMoveEventGrouper.delay))
+        # As MkDocs' serve does: it makes its live-reload server, then builds with the build it imported.
+        made.append(mkdocs.commands.serve.LiveReloadServer(builder=print, host="127.0.0.1", port=0, root=str(tmp_path)))  # type: ignore[attr-defined]
+        used.append(mkdocs.commands.serve.build)
 
     monkeypatch.setattr(mkdocs.commands.serve, "serve", serving)
     preview_module.serve_site(root, TODAY, "127.0.0.1:0", report=lambda text: None)
-    ((builder, delay),) = used
-    assert delay < 0.1  # MkDocs hears of a written page at once (watchdog's own is half a second)
-    assert mkdocs.commands.serve.build is mkdocs.commands.build.build
-    assert InotifyMoveEventGrouper.delay == 0.5
+    (builder,), (server,), (preview,) = used, made, previews
+    server.server_close()  # its socket, never bound
+    assert isinstance(server, LiveReloadServer)
+    assert mkdocs.commands.serve.build is mkdocs.commands.build.build  # given back
+    assert mkdocs.commands.serve.LiveReloadServer is LiveReloadServer  # type: ignore[attr-defined]
+    # Written pages are built at once: MkDocs' server is asked, not left to find them in its next poll.
+    assert server._want_rebuild is False
+    preview.wake()
+    assert server._want_rebuild is True
     builds: list[dict[str, Any]] = []
     monkeypatch.setattr(mkdocs_parallel, "build", lambda config, **options: builds.append(options))
     monkeypatch.setattr(preview_module.gc, "freeze", lambda: builds.append({"frozen": True}))
@@ -180,15 +191,15 @@ def test_the_preview_has_mkdocs_serve_build_on_two_cores_project_pages_first_and
     # The first build does every page: MkDocs serves the site only after it, and hears of no change before.
     assert first == {"serve_url": "http://127.0.0.1:0/", "dirty": True, "priority": None}
     assert second["serve_url"] == "http://127.0.0.1:0/" and second["dirty"] is True
-    urgent = second["priority"].urgent
+    priority = second["priority"]
+    assert priority.build_again == preview.wake
+    urgent = priority.urgent
     assert urgent("projekter/aula.md")
     assert not any(map(urgent, ["projekter/index.md", "handleplan/index.md", "index.md", "projekter/x/y.md"]))
 
 
 def test_written_project_pages_stop_a_build_of_the_lists(root: Path) -> None:
-    import multiprocessing
-
-    waiting = multiprocessing.get_context("fork").Event()
+    waiting = SharedFlag()
     preview = Preview(root, TODAY, print, waiting=waiting)
     assert preview.regenerate()
     assert not waiting.is_set()  # a fresh preview writes everything: MkDocs builds it all
