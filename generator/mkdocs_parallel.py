@@ -171,13 +171,15 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
             changed = urgent
         else:
             interrupt = priority.waiting
-    for page in later:
-        _hold_back(page)
+    if dirty:
+        # Asked again later in the build, a page saved meanwhile would be built unread: decided once, here.
+        for page, is_changed in zip(pages, changed, strict=True):
+            page.file.is_modified = _modified if is_changed else _not_modified  # type: ignore[method-assign]
     costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
     rendered = _shared(_Rendering(config, files, dirty), pages, costs, openings, interrupt)
     for index, (page, result) in enumerate(zip(pages, rendered, strict=True)):
-        if result is _NOT_COME_TO:
-            _hold_back(page)
+        if result is _NOT_COME_TO:  # passed by in the theme loop too: its built page stays older than its source
+            page.file.is_modified = _not_modified  # type: ignore[method-assign]
             later.append(page)
             changed[index] = False
     if excluded:
@@ -220,9 +222,8 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
     return interrupt is None or not interrupt.is_set()
 
 
-def _hold_back(page: Page) -> None:
-    """Have MkDocs pass this changed page by in this build: its built page stays older than its source."""
-    page.file.is_modified = _not_modified  # type: ignore[method-assign]  # this build's File, made anew each build
+def _modified() -> bool:  # this build's File.is_modified (the Files are made anew for each build)
+    return True
 
 
 def _not_modified() -> bool:

@@ -395,6 +395,30 @@ def test_a_worker_busy_with_a_long_page_is_ended_for_pages_written_meanwhile(
     assert all(_shows_the_save(root, name) for name in lists)
 
 
+@needs_fork
+def test_a_page_saved_between_the_two_loops_waits_for_the_next_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # MkDocs asks each page "modified?" in both loops: a page saved in between was put through the
+    # theme unread (Material's search failed on its missing content). The preview saves while MkDocs builds.
+    root = small_site(tmp_path)
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    _saved(root, ["side-2.md"])
+    search_index = mkdocs_parallel._search_index
+
+    def saved_meanwhile(config: MkDocsConfig) -> Any:
+        _saved(root, ["side-7.md"])
+        return search_index(config)
+
+    monkeypatch.setattr(mkdocs_parallel, "_search_index", saved_meanwhile)
+    dirty = lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True)  # noqa: E731
+    assert built(root, "site", dirty)[2] is None
+    assert _shows_the_save(root, "side-2.md") and not _shows_the_save(root, "side-7.md")
+    monkeypatch.setattr(mkdocs_parallel, "_search_index", search_index)
+    assert built(root, "site", dirty)[2] is None
+    assert _shows_the_save(root, "side-7.md")
+
+
 def test_a_build_that_may_be_stopped_gives_the_worker_the_largest_pages() -> None:
     costs = [0, 100, 1, 1, 60, 40, 1, 0]
     assert mkdocs_parallel._split_largest_away(costs) == ([0, 2, 3, 5, 6, 7], [1, 4])
