@@ -321,17 +321,23 @@ def test_the_preview_builds_the_pages_a_lead_looks_at_first_and_the_rest_next(tm
     assert _shows_the_save(root, "side-5.md") and _shows_the_save(root, "side-9.md")
 
 
+def _lists_saved_after_a_build(tmp_path: Path) -> tuple[Path, mkdocs_parallel.Priority, list[str]]:
+    """A built site whose twelve pages in the nav (the "lists") were saved since; skjult/ pages are urgent."""
+    root = small_site(tmp_path)
+    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), forked.SharedFlag())
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    lists = [f"side-{number}.md" for number in range(1, 13)]
+    _saved(root, lists)
+    return root, priority, lists
+
+
 @needs_fork
 @pytest.mark.parametrize("when", ["before any page", "after this process's first page"])
 def test_a_build_of_the_lists_stops_for_pages_written_meanwhile(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, when: str
 ) -> None:
-    root = small_site(tmp_path)
-    waiting = forked.SharedFlag()
-    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
-    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
-    lists = [f"side-{number}.md" for number in range(1, 13)]
-    _saved(root, lists)
+    root, priority, lists = _lists_saved_after_a_build(tmp_path)
+    waiting = priority.waiting
     split, do = mkdocs_parallel._split_largest_away, mkdocs_parallel._Rendering.do
     if when == "before any page":  # as the build hands the worker its share: the worker must stop too
 
@@ -363,12 +369,8 @@ def test_a_build_of_the_lists_stops_for_pages_written_meanwhile(
 def test_a_worker_busy_with_a_long_page_is_ended_for_pages_written_meanwhile(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    root = small_site(tmp_path)
-    waiting = forked.SharedFlag()
-    priority = mkdocs_parallel.Priority(lambda uri: uri.startswith("skjult/"), waiting)
-    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
-    lists = [f"side-{number}.md" for number in range(1, 13)]
-    _saved(root, lists)
+    root, priority, lists = _lists_saved_after_a_build(tmp_path)
+    waiting = priority.waiting
     here, do = os.getpid(), mkdocs_parallel._Theming.do
 
     def slow_there(self: Any, page: Any) -> Any:
