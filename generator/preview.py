@@ -238,7 +238,7 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
     priority = Priority(_is_project_page, waiting, preview.wake) if waiting is not None else None
     mkdocs_build, mkdocs_serve.build = mkdocs_serve.build, _PreviewBuilds(priority)  # type: ignore[attr-defined]
     server_class = mkdocs_serve.LiveReloadServer  # type: ignore[attr-defined]
-    mkdocs_serve.LiveReloadServer = functools.partial(_kept, servers, server_class)  # type: ignore[attr-defined,assignment]
+    mkdocs_serve.LiveReloadServer = functools.partial(_kept, servers, server_class, config.docs_dir)  # type: ignore[attr-defined,assignment]
     try:
         mkdocs_serve.serve(config_file=str(config.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty")
     finally:
@@ -247,24 +247,38 @@ def serve_site(root: Path, today: dt.date, dev_addr: str, report: Callable[[str]
         stop.set()
 
 
-def _kept(servers: list[Any], server_class: Any, *args: Any, **kwargs: Any) -> Any:
-    """MkDocs' live-reload server, made as MkDocs' serve asks and kept in `servers`."""
+def _kept(servers: list[Any], server_class: Any, docs_dir: Path, *args: Any, **kwargs: Any) -> Any:
+    """MkDocs' live-reload server, made as MkDocs' serve asks and kept in `servers`.
+
+    Where the preview can ask it to build (_build_now), it does not poll docs_dir: the preview writes
+    everything there and asks, and the poll would find the same files half a second later and build
+    them again, reloading the open pages once more.
+    """
     server = server_class(*args, **kwargs)
     servers.append(server)
+    if _can_build_now(server):
+        watch = server.watch
+
+        def watch_but_docs(path: str, *more: Any, **options: Any) -> None:
+            if Path(path).resolve() != docs_dir:
+                watch(path, *more, **options)
+
+        server.watch = watch_but_docs
     return server
 
 
 def _build_now(servers: list[Any]) -> None:
-    """Have MkDocs' serve build now, not when its poll of docs_dir (every half second) finds the new files.
-
-    MkDocs 1.6's server has no public way to ask; its poll stays, so nothing is missed without it.
-    """
+    """Have MkDocs' serve build now (it does not poll docs_dir for the preview's pages, see _kept)."""
     for server in servers:
-        condition = getattr(server, "_rebuild_cond", None)
-        if condition is not None and hasattr(server, "_want_rebuild"):
-            with condition:
+        if _can_build_now(server):
+            with server._rebuild_cond:
                 server._want_rebuild = True
-                condition.notify_all()
+                server._rebuild_cond.notify_all()
+
+
+def _can_build_now(server: Any) -> bool:
+    """Whether MkDocs' server can be asked to build: MkDocs 1.6's has no public way, only these."""
+    return hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild")
 
 
 def _is_project_page(src_uri: str) -> bool:

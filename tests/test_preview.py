@@ -175,6 +175,10 @@ def test_the_preview_has_mkdocs_serve_build_on_two_cores_project_pages_first_and
     (builder,), (server,), (preview,) = used, made, previews
     server.server_close()  # its socket, never bound
     assert isinstance(server, LiveReloadServer)
+    # It is told of the preview's pages, so it does not poll for them (it would build them twice).
+    server.watch(str(root / DOCS))
+    server.watch(str(root / "mkdocs.yml"))
+    assert list(server._watched_paths) == [str(root / "mkdocs.yml")]
     assert mkdocs.commands.serve.build is mkdocs.commands.build.build  # given back
     assert mkdocs.commands.serve.LiveReloadServer is LiveReloadServer  # type: ignore[attr-defined]
     # Written pages are built at once: MkDocs' server is asked, not left to find them in its next poll.
