@@ -15,7 +15,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
@@ -43,9 +43,11 @@ class Worker:
 
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self._pool = pool
+        self.tasks: list[Future[Any]] = []
 
     def __call__(self, task: Callable[[], Any]) -> Future[Any]:
-        return self._pool.submit(task)
+        self.tasks.append(self._pool.submit(task))
+        return self.tasks[-1]
 
     def end(self) -> None:
         """Kill the worker (one that hangs, say): its unfinished tasks fail, and leaving `forked` does not wait."""
@@ -96,7 +98,14 @@ def forked(job: Any) -> Iterator[Worker | None]:
     with ProcessPoolExecutor(
         max_workers=1, mp_context=context, initializer=_as_helper, initargs=(job, os.getpid())
     ) as pool:
-        yield Worker(pool)
+        worker = Worker(pool)
+        try:
+            yield worker
+        except BaseException:
+            # Leaving on an error, its tasks' results are not wanted: one that hangs is not waited for.
+            if wait(worker.tasks, timeout=PATIENCE_SECONDS).not_done:
+                worker.end()
+            raise
 
 
 def job() -> Any:

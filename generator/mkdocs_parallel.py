@@ -171,10 +171,13 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
             changed = urgent
         else:
             interrupt = priority.waiting
+    source_times: dict[str, int] = {}
     if dirty:
         # Asked again later in the build, a page saved meanwhile would be built unread: decided once, here.
         for page, is_changed in zip(pages, changed, strict=True):
             page.file.is_modified = _modified if is_changed else _not_modified  # type: ignore[method-assign]
+            if is_changed:
+                source_times[page.file.src_uri] = _modified_ns(page.file.abs_src_path)
     costs = [_source_bytes(page.file) if is_changed else 0 for page, is_changed in zip(pages, changed, strict=True)]
     rendered = _shared(_Rendering(config, files, dirty), pages, costs, openings, interrupt)
     for index, (page, result) in enumerate(zip(pages, rendered, strict=True)):
@@ -200,7 +203,7 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
     doc_files = files.documentation_pages(inclusion=inclusion)  # the same pages, in the same order
     search = _search_index(config)
     earlier_entries = list(search.entries) if search is not None else []
-    theming = _Theming(config, doc_files, nav, env, search, dirty)
+    theming = _Theming(config, doc_files, nav, env, search, dirty, source_times)
     costs = [
         PAGE_FRAME_BYTES + len(page.content or "") if is_changed else 0
         for page, is_changed in zip(pages, changed, strict=True)
@@ -222,6 +225,14 @@ def _build(config: MkDocsConfig, serve_url: str | None, dirty: bool, priority: P
     return interrupt is None or not interrupt.is_set()
 
 
+def _modified_ns(path: str | None) -> int:
+    """A source's modification time (0 for one MkDocs cannot read: it says why when it reads it)."""
+    try:
+        return os.stat(path).st_mtime_ns if path is not None else 0
+    except OSError:
+        return 0
+
+
 def _modified() -> bool:  # this build's File.is_modified (the Files are made anew for each build)
     return True
 
@@ -231,7 +242,7 @@ def _not_modified() -> bool:
 
 
 def _ask_for_another_build(page: Page) -> None:
-    """A file event under docs_dir, which MkDocs' serve answers with a build: the page is still changed."""
+    """A file event under docs_dir, for a serve that polls it (the preview also asks: Priority.build_again)."""
     with suppress(OSError):
         os.utime(page.file.abs_src_path)  # type: ignore[arg-type]  # a file of docs_dir: the preview wrote it
 
@@ -339,15 +350,28 @@ class _Theming:
     """MkDocs' second loop: each page through the theme into site_dir, and into the search index."""
 
     def __init__(
-        self, config: MkDocsConfig, doc_files: Sequence[File], nav: Navigation, env: Any, search: Any, dirty: bool
+        self,
+        config: MkDocsConfig,
+        doc_files: Sequence[File],
+        nav: Navigation,
+        env: Any,
+        search: Any,
+        dirty: bool,
+        source_times: dict[str, int],
     ) -> None:
         self.config, self.doc_files, self.nav, self.env = config, doc_files, nav, env
-        self.search, self.dirty = search, dirty
+        self.search, self.dirty, self.source_times = search, dirty, source_times
 
     def do(self, page: Page) -> Any:
         before = len(self.search.entries) if self.search is not None else 0
         excluded = page.file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
         mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env, self.dirty, excluded)
+        source_time = self.source_times.get(page.file.src_uri)
+        if source_time is not None and page.file.is_modified():  # built now, not passed by
+            # Dated as its source was when it was read, not now: a source saved since, while the page was
+            # being built, stays newer than it, and the next dirty build builds it again.
+            with suppress(OSError):
+                os.utime(page.file.abs_dest_path, ns=(source_time, source_time))
         return self.search.entries[before:] if self.search is not None else []
 
     def sent(self, page: Page, result: Any) -> Any:
@@ -388,7 +412,7 @@ def _shared(
         failed: tuple[int, Exception, list[logging.LogRecord]] | None = None
         for index in mine:
             if costs[index] and interrupt is not None and interrupt.is_set():
-                break
+                continue  # not come to; an unchanged page costs nothing and is done (MkDocs passes it by)
             with _page_records() as records:
                 try:
                     done[index] = (loop.do(pages[index]), records)

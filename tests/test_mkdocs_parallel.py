@@ -421,6 +421,33 @@ def test_a_page_saved_between_the_two_loops_waits_for_the_next_build(
     assert _shows_the_save(root, "side-7.md")
 
 
+@needs_fork
+def test_a_page_saved_again_while_it_is_built_is_built_again_next_time(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Read in the first loop, saved again before its HTML is written: dated as now, that HTML would be
+    # newer than the new source, and the save would never show (the preview saves while MkDocs builds).
+    root = small_site(tmp_path)
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    _saved(root, ["side-3.md"])
+    search_index = mkdocs_parallel._search_index
+
+    def saved_again(config: MkDocsConfig) -> Any:
+        time.sleep(0.01)
+        source = root / "docs" / "side-3.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\n\nGemt igen.\n", encoding="utf-8")
+        return search_index(config)
+
+    monkeypatch.setattr(mkdocs_parallel, "_search_index", saved_again)
+    dirty = lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True)  # noqa: E731
+    built(root, "site", dirty)
+    page = root / "site" / "side-3" / "index.html"
+    assert _shows_the_save(root, "side-3.md") and "Gemt igen." not in page.read_text(encoding="utf-8")
+    monkeypatch.setattr(mkdocs_parallel, "_search_index", search_index)
+    built(root, "site", dirty)
+    assert "Gemt igen." in page.read_text(encoding="utf-8")
+
+
 def test_a_build_that_may_be_stopped_gives_the_worker_the_largest_pages() -> None:
     costs = [0, 100, 1, 1, 60, 40, 1, 0]
     assert mkdocs_parallel._split_largest_away(costs) == ([0, 2, 3, 5, 6, 7], [1, 4])

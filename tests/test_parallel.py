@@ -50,6 +50,17 @@ def test_a_share_from_a_stuck_or_dead_worker_is_mapped_here(monkeypatch: pytest.
     assert not multiprocessing.active_children()
 
 
+@pytest.mark.skipif(not forked.can_fork(), reason="a worker only with a second core and fork")
+def test_an_error_here_does_not_wait_for_ever_for_a_stuck_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(forked, "PATIENCE_SECONDS", 0.5)
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="her"), forked.forked(None) as worker:
+        assert worker is not None
+        worker(failing_task("stuck"))
+        raise ValueError("fejl her")
+    assert time.monotonic() - started < 30 and not multiprocessing.active_children()
+
+
 def test_the_worker_is_given_a_minute_or_four_times_this_process_own_part() -> None:
     assert forked.patience(0.2) == forked.PATIENCE_SECONDS == 60
     assert forked.patience(100.0) == 400.0
