@@ -392,7 +392,7 @@ def _shared(
     pages: list[Page],
     costs: list[int],
     openings: list[list[logging.LogRecord]] | None = None,
-    interrupt: Any = None,
+    interrupt: SharedFlag | None = None,
 ) -> list[Any]:
     """[loop.do(page) for page in pages], the worker doing a share; logged and raised as that would be.
 
@@ -501,16 +501,15 @@ class _EndsMidPage:
     results go back, it is not ended.
     """
 
-    def __init__(self, interrupt: Any) -> None:
+    def __init__(self, interrupt: SharedFlag) -> None:
         self.interrupt = interrupt
         self.working = threading.Lock()
         self.in_page = False
         threading.Thread(target=self._watch, name="handleplan-interrupt", daemon=True).start()
 
     def __enter__(self) -> None:
-        self.working.acquire()
-        self.in_page = True
-        self.working.release()
+        with self.working:
+            self.in_page = True
 
     def __exit__(self, *exception: object) -> None:
         with self.working:

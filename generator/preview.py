@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.background import exports_in_background
 from generator.build import CONFIG_FILE, SiteConfig, read_site_config
@@ -35,6 +35,9 @@ from generator.portfolio import PROGRAMME_FILE, PROJECTS_DIR, CheckedFile, Portf
 from generator.render import PROJECT_PAGES, TEMPLATES_DIR, Page, RenderCache, export_path, render_site
 from generator.report import format_report
 from generator.views import HistoryViews, build_site_data, history_views
+
+if TYPE_CHECKING:  # imported when serving: MkDocs is not needed to regenerate
+    from generator.mkdocs_parallel import Priority
 
 POLL_SECONDS = 0.2
 MKDOCS_WAIT_SECONDS = 5.0
@@ -298,7 +301,7 @@ def _flag_for_a_forked_worker() -> SharedFlag | None:
 class _PreviewBuilds:
     """MkDocs' serve's build: on two cores, the saved project's page first (generator/mkdocs_parallel.py)."""
 
-    def __init__(self, priority: Any) -> None:
+    def __init__(self, priority: Priority | None) -> None:
         self.priority = priority
         self.first = True
 

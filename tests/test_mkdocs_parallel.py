@@ -397,27 +397,43 @@ def test_a_worker_busy_with_a_long_page_is_ended_for_pages_written_meanwhile(
     assert all(_shows_the_save(root, name) for name in lists)
 
 
+def _a_dirty_build_saving_meanwhile(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, saved: str, meanwhile: Callable[[Path], None]
+) -> tuple[Path, Callable[[], Exception | None]]:
+    """A built site, `saved` saved since, and a dirty build (which must succeed) during which `meanwhile`
+    saves between MkDocs' two loops, as the preview saves while MkDocs builds; the root, and the next
+    dirty build with nothing saved meanwhile."""
+    root = small_site(tmp_path)
+    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
+    _saved(root, [saved])
+    search_index = mkdocs_parallel._search_index  # asked for between the two loops
+
+    def saving_meanwhile(config: MkDocsConfig) -> Any:
+        meanwhile(root)
+        return search_index(config)
+
+    monkeypatch.setattr(mkdocs_parallel, "_search_index", saving_meanwhile)
+    dirty = lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True)  # noqa: E731
+    assert built(root, "site", dirty)[2] is None
+
+    def next_build() -> Exception | None:
+        monkeypatch.setattr(mkdocs_parallel, "_search_index", search_index)
+        return built(root, "site", dirty)[2]
+
+    return root, next_build
+
+
 @needs_fork
 def test_a_page_saved_between_the_two_loops_waits_for_the_next_build(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # MkDocs asks each page "modified?" in both loops: a page saved in between was put through the
-    # theme unread (Material's search failed on its missing content). The preview saves while MkDocs builds.
-    root = small_site(tmp_path)
-    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
-    _saved(root, ["side-2.md"])
-    search_index = mkdocs_parallel._search_index
-
-    def saved_meanwhile(config: MkDocsConfig) -> Any:
-        _saved(root, ["side-7.md"])
-        return search_index(config)
-
-    monkeypatch.setattr(mkdocs_parallel, "_search_index", saved_meanwhile)
-    dirty = lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True)  # noqa: E731
-    assert built(root, "site", dirty)[2] is None
+    # theme unread (Material's search failed on its missing content).
+    root, next_build = _a_dirty_build_saving_meanwhile(
+        monkeypatch, tmp_path, "side-2.md", lambda root: _saved(root, ["side-7.md"])
+    )
     assert _shows_the_save(root, "side-2.md") and not _shows_the_save(root, "side-7.md")
-    monkeypatch.setattr(mkdocs_parallel, "_search_index", search_index)
-    assert built(root, "site", dirty)[2] is None
+    assert next_build() is None
     assert _shows_the_save(root, "side-7.md")
 
 
@@ -426,25 +442,16 @@ def test_a_page_saved_again_while_it_is_built_is_built_again_next_time(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     # Read in the first loop, saved again before its HTML is written: dated as now, that HTML would be
-    # newer than the new source, and the save would never show (the preview saves while MkDocs builds).
-    root = small_site(tmp_path)
-    built(root, "site", lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL))
-    _saved(root, ["side-3.md"])
-    search_index = mkdocs_parallel._search_index
-
-    def saved_again(config: MkDocsConfig) -> Any:
+    # newer than the new source, and the save would never show.
+    def saved_again(root: Path) -> None:
         time.sleep(0.01)
         source = root / "docs" / "side-3.md"
         source.write_text(source.read_text(encoding="utf-8") + "\n\nGemt igen.\n", encoding="utf-8")
-        return search_index(config)
 
-    monkeypatch.setattr(mkdocs_parallel, "_search_index", saved_again)
-    dirty = lambda config: mkdocs_parallel.build(config, serve_url=SERVE_URL, dirty=True)  # noqa: E731
-    built(root, "site", dirty)
+    root, next_build = _a_dirty_build_saving_meanwhile(monkeypatch, tmp_path, "side-3.md", saved_again)
     page = root / "site" / "side-3" / "index.html"
     assert _shows_the_save(root, "side-3.md") and "Gemt igen." not in page.read_text(encoding="utf-8")
-    monkeypatch.setattr(mkdocs_parallel, "_search_index", search_index)
-    built(root, "site", dirty)
+    assert next_build() is None
     assert "Gemt igen." in page.read_text(encoding="utf-8")
 
 
